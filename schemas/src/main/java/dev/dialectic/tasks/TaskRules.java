@@ -12,38 +12,38 @@ import java.util.Optional;
  */
 public record TaskRules(int maxGoalChars, int maxContextChars) {
 
-  /** The orchestrator's default limits. */
-  public static final TaskRules DEFAULTS = new TaskRules(8_000, 64_000);
+    /** The orchestrator's default limits. */
+    public static final TaskRules DEFAULTS = new TaskRules(8_000, 64_000);
 
-  public TaskRules {
-    if (maxGoalChars < 1 || maxContextChars < 0) {
-      throw new IllegalArgumentException("goal and context limits must be positive");
+    public TaskRules {
+        if (maxGoalChars < 1 || maxContextChars < 0) {
+            throw new IllegalArgumentException("goal and context limits must be positive");
+        }
     }
-  }
 
-  /** Why {@code task} is not acceptable, in one line; empty when it is. */
-  public Optional<String> violation(Task task) {
-    String taskId = task.getTaskId();
-    if (taskId == null || taskId.isBlank()) {
-      return Optional.of("taskId is blank");
+    /** Why {@code task} is not acceptable, in one line; empty when it is. */
+    public Optional<String> violation(Task task) {
+        String taskId = task.getTaskId();
+        if (taskId == null || taskId.isBlank()) {
+            return Optional.of("taskId is blank");
+        }
+        String goal = task.getGoal();
+        if (goal == null || goal.isBlank()) {
+            return Optional.of("goal is empty");
+        }
+        if (goal.length() > maxGoalChars) {
+            return Optional.of("goal has " + goal.length() + " characters, more than the limit of " + maxGoalChars);
+        }
+        if (task.getContext() != null && task.getContext().length() > maxContextChars) {
+            return Optional.of("context has " + task.getContext().length() + " characters, more than the limit of "
+                    + maxContextChars);
+        }
+        if (task.getMode() != null && Mode.parse(task.getMode()).isEmpty()) {
+            return Optional.of("unknown mode '" + task.getMode() + "' (expected parallel or sequential)");
+        }
+        if (task.getTimeoutMs() != null && task.getTimeoutMs() <= 0) {
+            return Optional.of("timeoutMs must be positive, got " + task.getTimeoutMs());
+        }
+        return Optional.empty();
     }
-    String goal = task.getGoal();
-    if (goal == null || goal.isBlank()) {
-      return Optional.of("goal is empty");
-    }
-    if (goal.length() > maxGoalChars) {
-      return Optional.of("goal has " + goal.length() + " characters, more than the limit of " + maxGoalChars);
-    }
-    if (task.getContext() != null && task.getContext().length() > maxContextChars) {
-      return Optional.of("context has " + task.getContext().length() + " characters, more than the limit of "
-          + maxContextChars);
-    }
-    if (task.getMode() != null && Mode.parse(task.getMode()).isEmpty()) {
-      return Optional.of("unknown mode '" + task.getMode() + "' (expected parallel or sequential)");
-    }
-    if (task.getTimeoutMs() != null && task.getTimeoutMs() <= 0) {
-      return Optional.of("timeoutMs must be positive, got " + task.getTimeoutMs());
-    }
-    return Optional.empty();
-  }
 }

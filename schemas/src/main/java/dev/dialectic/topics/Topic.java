@@ -22,31 +22,31 @@ import org.apache.kafka.common.serialization.Serde;
  * @param <V> value type
  */
 public record Topic<K, V>(
-    String name,
-    Serde<K> keySerde,
-    Serde<V> valueSerde,
-    int partitions,
-    Optional<Short> replicationFactor,
-    Map<String, String> configs) {
+        String name,
+        Serde<K> keySerde,
+        Serde<V> valueSerde,
+        int partitions,
+        Optional<Short> replicationFactor,
+        Map<String, String> configs) {
 
-  public Topic {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(keySerde, "keySerde");
-    Objects.requireNonNull(valueSerde, "valueSerde");
-    Objects.requireNonNull(replicationFactor, "replicationFactor");
-    if (partitions < 1) {
-      throw new IllegalArgumentException("topic " + name + " needs at least one partition, got " + partitions);
+    public Topic {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(keySerde, "keySerde");
+        Objects.requireNonNull(valueSerde, "valueSerde");
+        Objects.requireNonNull(replicationFactor, "replicationFactor");
+        if (partitions < 1) {
+            throw new IllegalArgumentException("topic " + name + " needs at least one partition, got " + partitions);
+        }
+        configs = Map.copyOf(configs);
     }
-    configs = Map.copyOf(configs);
-  }
 
-  /** The {@link NewTopic} that creates this topic with its partitions, replication and configs. */
-  public NewTopic newTopic() {
-    return new NewTopic(name, Optional.of(partitions), replicationFactor).configs(configs);
-  }
+    /** The {@link NewTopic} that creates this topic with its partitions, replication and configs. */
+    public NewTopic newTopic() {
+        return new NewTopic(name, Optional.of(partitions), replicationFactor).configs(configs);
+    }
 
-  @Override
-  public String toString() {
-    return name;
-  }
+    @Override
+    public String toString() {
+        return name;
+    }
 }

@@ -33,156 +33,156 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class Topics {
 
-  /** The prefix used when none is configured. */
-  public static final String DEFAULT_PREFIX = "dialectic.";
-  /** Partitions used when none are configured. */
-  public static final int DEFAULT_PARTITIONS = 6;
-  /** How long streamed tokens are kept: they serve live views, the full text is in the results. */
-  public static final Duration TOKENS_RETENTION = Duration.ofHours(1);
+    /** The prefix used when none is configured. */
+    public static final String DEFAULT_PREFIX = "dialectic.";
+    /** Partitions used when none are configured. */
+    public static final int DEFAULT_PARTITIONS = 6;
+    /** How long streamed tokens are kept: they serve live views, the full text is in the results. */
+    public static final Duration TOKENS_RETENTION = Duration.ofHours(1);
 
-  private final String prefix;
-  private final int partitions;
-  private final Optional<Short> replicationFactor;
-  private final SchemaRegistryClient registry;
-  private final Topic<String, Task> tasks;
-  private final Topic<String, PersonaResult> personaResults;
-  private final Topic<String, TokenChunk> tokens;
-  private final Topic<String, SynthesisResult> results;
-  private final Topic<String, TaskLedger> ledger;
-  private final Topic<String, Control> control;
-  private final Topic<byte[], byte[]> dlq;
-  private final Serde<PersonaRequest> personaRequestSerde;
-  /** Persona topics are made on first use (personas come from configuration); a cache, not state. */
-  private final Map<String, Topic<String, PersonaRequest>> personaTopics = new ConcurrentHashMap<>();
+    private final String prefix;
+    private final int partitions;
+    private final Optional<Short> replicationFactor;
+    private final SchemaRegistryClient registry;
+    private final Topic<String, Task> tasks;
+    private final Topic<String, PersonaResult> personaResults;
+    private final Topic<String, TokenChunk> tokens;
+    private final Topic<String, SynthesisResult> results;
+    private final Topic<String, TaskLedger> ledger;
+    private final Topic<String, Control> control;
+    private final Topic<byte[], byte[]> dlq;
+    private final Serde<PersonaRequest> personaRequestSerde;
+    /** Persona topics are made on first use (personas come from configuration); a cache, not state. */
+    private final Map<String, Topic<String, PersonaRequest>> personaTopics = new ConcurrentHashMap<>();
 
-  private Topics(Builder builder) {
-    this.prefix = builder.prefix;
-    this.partitions = builder.partitions;
-    this.replicationFactor = builder.replicationFactor;
-    this.registry = Objects.requireNonNull(builder.registry, "a schema registry client is required");
-    Map<String, String> delete = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
-    Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-    this.tasks = topic("tasks", Task.class, partitions, delete);
-    this.personaResults = topic("persona.results", PersonaResult.class, partitions, delete);
-    this.tokens = topic("tokens", TokenChunk.class, partitions, Map.of(
-        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-        TopicConfig.RETENTION_MS_CONFIG, Long.toString(TOKENS_RETENTION.toMillis())));
-    this.results = topic("results", SynthesisResult.class, partitions, delete);
-    this.ledger = topic("ledger", TaskLedger.class, partitions, compact);
-    this.control = topic("control", Control.class, 1, compact);
-    this.dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray(), partitions, replicationFactor, delete);
-    this.personaRequestSerde = AvroSerde.specific(PersonaRequest.class, registry, false);
-  }
-
-  /** A builder with the default prefix and partition count. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** Tasks submitted by producers; read by the orchestrator. */
-  public Topic<String, Task> tasks() {
-    return tasks;
-  }
-
-  /** Requests for persona {@code persona} ({@code persona.<name>}); read by that persona's workers. */
-  public Topic<String, PersonaRequest> persona(String persona) {
-    return personaTopics.computeIfAbsent(persona, name -> {
-      if (name == null || !name.matches("[A-Za-z0-9_-]+")) {
-        throw new IllegalArgumentException("persona names are letters, digits, '_' and '-', got: " + name);
-      }
-      return new Topic<>(prefix + "persona." + name, Serdes.String(), personaRequestSerde, partitions,
-          replicationFactor, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
-    });
-  }
-
-  /** Results of every persona call; written by workers, read by the orchestrator. */
-  public Topic<String, PersonaResult> personaResults() {
-    return personaResults;
-  }
-
-  /** Streamed tokens, batched, for live views; short retention. */
-  public Topic<String, TokenChunk> tokens() {
-    return tokens;
-  }
-
-  /** One final result per accepted task; read by downstream services. */
-  public Topic<String, SynthesisResult> results() {
-    return results;
-  }
-
-  /** The compacted timeline of every task. */
-  public Topic<String, TaskLedger> ledger() {
-    return ledger;
-  }
-
-  /** Compacted live settings (canary ramp, flags), keyed by setting name. */
-  public Topic<String, Control> control() {
-    return control;
-  }
-
-  /** Rejected records: original key and bytes, reason in {@link DeadLetters} headers. */
-  public Topic<byte[], byte[]> dlq() {
-    return dlq;
-  }
-
-  /** Every topic the service needs, with one request topic per persona given. */
-  public List<Topic<?, ?>> all(Collection<String> personas) {
-    List<Topic<?, ?>> all = new ArrayList<>(List.of(tasks, personaResults, tokens, results, ledger, control, dlq));
-    personas.stream().distinct().map(this::persona).forEach(all::add);
-    return List.copyOf(all);
-  }
-
-  /** The topic name prefix, e.g. {@code dialectic.}. */
-  public String prefix() {
-    return prefix;
-  }
-
-  /** The schema registry client behind every Avro serde of these topics. */
-  public SchemaRegistryClient registry() {
-    return registry;
-  }
-
-  private <V extends SpecificRecord> Topic<String, V> topic(
-      String suffix, Class<V> type, int topicPartitions, Map<String, String> configs) {
-    return new Topic<>(prefix + suffix, Serdes.String(), AvroSerde.specific(type, registry, false), topicPartitions,
-        replicationFactor, configs);
-  }
-
-  /** Builds {@link Topics}. */
-  public static final class Builder {
-    private String prefix = DEFAULT_PREFIX;
-    private int partitions = DEFAULT_PARTITIONS;
-    private Optional<Short> replicationFactor = Optional.empty();
-    private SchemaRegistryClient registry;
-
-    private Builder() {}
-
-    /** Prefix of every topic name, e.g. {@code dialectic.} or {@code team-a.dialectic.}. */
-    public Builder prefix(String prefix) {
-      this.prefix = Objects.requireNonNull(prefix, "prefix");
-      return this;
+    private Topics(Builder builder) {
+        this.prefix = builder.prefix;
+        this.partitions = builder.partitions;
+        this.replicationFactor = builder.replicationFactor;
+        this.registry = Objects.requireNonNull(builder.registry, "a schema registry client is required");
+        Map<String, String> delete = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        this.tasks = topic("tasks", Task.class, partitions, delete);
+        this.personaResults = topic("persona.results", PersonaResult.class, partitions, delete);
+        this.tokens = topic("tokens", TokenChunk.class, partitions, Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(TOKENS_RETENTION.toMillis())));
+        this.results = topic("results", SynthesisResult.class, partitions, delete);
+        this.ledger = topic("ledger", TaskLedger.class, partitions, compact);
+        this.control = topic("control", Control.class, 1, compact);
+        this.dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray(), partitions, replicationFactor, delete);
+        this.personaRequestSerde = AvroSerde.specific(PersonaRequest.class, registry, false);
     }
 
-    /** Partitions of every topic but {@code control}. */
-    public Builder partitions(int partitions) {
-      this.partitions = partitions;
-      return this;
+    /** A builder with the default prefix and partition count. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** Replication factor to create topics with; unset means the broker's default. */
-    public Builder replicationFactor(short replicationFactor) {
-      this.replicationFactor = Optional.of(replicationFactor);
-      return this;
+    /** Tasks submitted by producers; read by the orchestrator. */
+    public Topic<String, Task> tasks() {
+        return tasks;
     }
 
-    /** The schema registry every Avro serde registers with and reads from. */
-    public Builder registry(SchemaRegistryClient registry) {
-      this.registry = registry;
-      return this;
+    /** Requests for persona {@code persona} ({@code persona.<name>}); read by that persona's workers. */
+    public Topic<String, PersonaRequest> persona(String persona) {
+        return personaTopics.computeIfAbsent(persona, name -> {
+            if (name == null || !name.matches("[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException("persona names are letters, digits, '_' and '-', got: " + name);
+            }
+            return new Topic<>(prefix + "persona." + name, Serdes.String(), personaRequestSerde, partitions,
+                    replicationFactor, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+        });
     }
 
-    public Topics build() {
-      return new Topics(this);
+    /** Results of every persona call; written by workers, read by the orchestrator. */
+    public Topic<String, PersonaResult> personaResults() {
+        return personaResults;
     }
-  }
+
+    /** Streamed tokens, batched, for live views; short retention. */
+    public Topic<String, TokenChunk> tokens() {
+        return tokens;
+    }
+
+    /** One final result per accepted task; read by downstream services. */
+    public Topic<String, SynthesisResult> results() {
+        return results;
+    }
+
+    /** The compacted timeline of every task. */
+    public Topic<String, TaskLedger> ledger() {
+        return ledger;
+    }
+
+    /** Compacted live settings (canary ramp, flags), keyed by setting name. */
+    public Topic<String, Control> control() {
+        return control;
+    }
+
+    /** Rejected records: original key and bytes, reason in {@link DeadLetters} headers. */
+    public Topic<byte[], byte[]> dlq() {
+        return dlq;
+    }
+
+    /** Every topic the service needs, with one request topic per persona given. */
+    public List<Topic<?, ?>> all(Collection<String> personas) {
+        List<Topic<?, ?>> all = new ArrayList<>(List.of(tasks, personaResults, tokens, results, ledger, control, dlq));
+        personas.stream().distinct().map(this::persona).forEach(all::add);
+        return List.copyOf(all);
+    }
+
+    /** The topic name prefix, e.g. {@code dialectic.}. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The schema registry client behind every Avro serde of these topics. */
+    public SchemaRegistryClient registry() {
+        return registry;
+    }
+
+    private <V extends SpecificRecord> Topic<String, V> topic(
+            String suffix, Class<V> type, int topicPartitions, Map<String, String> configs) {
+        return new Topic<>(prefix + suffix, Serdes.String(), AvroSerde.specific(type, registry, false), topicPartitions,
+                replicationFactor, configs);
+    }
+
+    /** Builds {@link Topics}. */
+    public static final class Builder {
+        private String prefix = DEFAULT_PREFIX;
+        private int partitions = DEFAULT_PARTITIONS;
+        private Optional<Short> replicationFactor = Optional.empty();
+        private SchemaRegistryClient registry;
+
+        private Builder() {}
+
+        /** Prefix of every topic name, e.g. {@code dialectic.} or {@code team-a.dialectic.}. */
+        public Builder prefix(String prefix) {
+            this.prefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /** Partitions of every topic but {@code control}. */
+        public Builder partitions(int partitions) {
+            this.partitions = partitions;
+            return this;
+        }
+
+        /** Replication factor to create topics with; unset means the broker's default. */
+        public Builder replicationFactor(short replicationFactor) {
+            this.replicationFactor = Optional.of(replicationFactor);
+            return this;
+        }
+
+        /** The schema registry every Avro serde registers with and reads from. */
+        public Builder registry(SchemaRegistryClient registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        public Topics build() {
+            return new Topics(this);
+        }
+    }
 }

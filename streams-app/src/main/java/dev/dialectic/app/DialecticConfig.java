@@ -30,221 +30,224 @@ import org.apache.kafka.common.config.types.Password;
  */
 public final class DialecticConfig extends AbstractConfig {
 
-  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-  public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
-  public static final String SCHEMA_REGISTRY_BEARER_TOKEN = "schema.registry.bearer.auth.token";
-  public static final String TOPIC_PREFIX = "topic.prefix";
-  public static final String TOPIC_PARTITIONS = "topic.partitions";
-  public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
-  public static final String ROLES = "roles";
-  public static final String ROLE_ORCHESTRATOR = "orchestrator";
-  public static final String ROLE_WORKERS = "workers";
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
+    public static final String SCHEMA_REGISTRY_BEARER_TOKEN = "schema.registry.bearer.auth.token";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String ROLES = "roles";
+    public static final String ROLE_ORCHESTRATOR = "orchestrator";
+    public static final String ROLE_WORKERS = "workers";
 
-  public static final String ORCHESTRATOR_APPLICATION_ID = "orchestrator.application.id";
-  public static final String ORCHESTRATOR_STATE_DIR = "orchestrator.state.dir";
-  public static final String ORCHESTRATOR_STORES = "orchestrator.stores";
-  public static final String ORCHESTRATOR_THREADS = "orchestrator.threads";
-  public static final String ORCHESTRATOR_COMMIT_INTERVAL_MS = "orchestrator.commit.interval.ms";
-  public static final String ORCHESTRATOR_TIMER_INTERVAL_MS = "orchestrator.timer.interval.ms";
-  public static final String TASK_DEFAULT_MODE = "task.default.mode";
-  public static final String TASK_TIMEOUT_MS = "task.timeout.ms";
-  public static final String TASK_GOAL_MAX_CHARS = "task.goal.max.chars";
-  public static final String TASK_CONTEXT_MAX_CHARS = "task.context.max.chars";
-  public static final String TASK_RETENTION_MS = "task.retention.ms";
+    public static final String ORCHESTRATOR_APPLICATION_ID = "orchestrator.application.id";
+    public static final String ORCHESTRATOR_STATE_DIR = "orchestrator.state.dir";
+    public static final String ORCHESTRATOR_STORES = "orchestrator.stores";
+    public static final String ORCHESTRATOR_THREADS = "orchestrator.threads";
+    public static final String ORCHESTRATOR_COMMIT_INTERVAL_MS = "orchestrator.commit.interval.ms";
+    public static final String ORCHESTRATOR_TIMER_INTERVAL_MS = "orchestrator.timer.interval.ms";
+    public static final String TASK_DEFAULT_MODE = "task.default.mode";
+    public static final String TASK_TIMEOUT_MS = "task.timeout.ms";
+    public static final String TASK_GOAL_MAX_CHARS = "task.goal.max.chars";
+    public static final String TASK_CONTEXT_MAX_CHARS = "task.context.max.chars";
+    public static final String TASK_RETENTION_MS = "task.retention.ms";
 
-  public static final String WORKER_ID = "worker.id";
-  public static final String WORKER_PERSONAS = "worker.personas";
-  public static final String WORKER_MAX_IN_FLIGHT = "worker.max.in.flight";
-  public static final String WORKER_CONSUMERS = "worker.consumers";
-  public static final String WORKER_CALL_TIMEOUT_MS = "worker.call.timeout.ms";
-  public static final String WORKER_RETRY_MAX_ATTEMPTS = "worker.retry.max.attempts";
-  public static final String WORKER_RETRY_INITIAL_BACKOFF_MS = "worker.retry.initial.backoff.ms";
-  public static final String WORKER_RETRY_MAX_BACKOFF_MS = "worker.retry.max.backoff.ms";
-  public static final String WORKER_TOKENS_ENABLED = "worker.tokens.enabled";
-  public static final String WORKER_TOKENS_MAX_BATCH = "worker.tokens.max.batch";
-  public static final String WORKER_TOKENS_MAX_DELAY_MS = "worker.tokens.max.delay.ms";
-  public static final String WORKER_SHUTDOWN_GRACE_MS = "worker.shutdown.grace.ms";
-  public static final String WORKER_SHARE_LOCK_DURATION_MS = "worker.share.record.lock.duration.ms";
-  public static final String WORKER_SHARE_DELIVERY_COUNT_LIMIT = "worker.share.delivery.count.limit";
+    public static final String WORKER_ID = "worker.id";
+    public static final String WORKER_PERSONAS = "worker.personas";
+    public static final String WORKER_MAX_IN_FLIGHT = "worker.max.in.flight";
+    public static final String WORKER_CONSUMERS = "worker.consumers";
+    public static final String WORKER_CALL_TIMEOUT_MS = "worker.call.timeout.ms";
+    public static final String WORKER_RETRY_MAX_ATTEMPTS = "worker.retry.max.attempts";
+    public static final String WORKER_RETRY_INITIAL_BACKOFF_MS = "worker.retry.initial.backoff.ms";
+    public static final String WORKER_RETRY_MAX_BACKOFF_MS = "worker.retry.max.backoff.ms";
+    public static final String WORKER_TOKENS_ENABLED = "worker.tokens.enabled";
+    public static final String WORKER_TOKENS_MAX_BATCH = "worker.tokens.max.batch";
+    public static final String WORKER_TOKENS_MAX_DELAY_MS = "worker.tokens.max.delay.ms";
+    public static final String WORKER_SHUTDOWN_GRACE_MS = "worker.shutdown.grace.ms";
+    public static final String WORKER_SHARE_LOCK_DURATION_MS = "worker.share.record.lock.duration.ms";
+    public static final String WORKER_SHARE_DELIVERY_COUNT_LIMIT = "worker.share.delivery.count.limit";
 
-  public static final String LLM_PROVIDER = "llm.provider";
-  public static final String SIMULATED_SPEED_FACTOR = "simulated.speed.factor";
-  public static final String SIMULATED_ERROR_RATE = "simulated.error.rate";
-  public static final String SIMULATED_TIMEOUT_RATE = "simulated.timeout.rate";
-  public static final String SIMULATED_JITTER = "simulated.jitter";
+    public static final String LLM_PROVIDER = "llm.provider";
+    public static final String SIMULATED_SPEED_FACTOR = "simulated.speed.factor";
+    public static final String SIMULATED_ERROR_RATE = "simulated.error.rate";
+    public static final String SIMULATED_TIMEOUT_RATE = "simulated.timeout.rate";
+    public static final String SIMULATED_JITTER = "simulated.jitter";
 
-  /** Prefix of settings passed to every Kafka client. */
-  public static final String KAFKA_PREFIX = "kafka.";
-  /** Prefix of settings passed to Kafka Streams. */
-  public static final String STREAMS_PREFIX = "streams.";
+    /** Prefix of settings passed to every Kafka client. */
+    public static final String KAFKA_PREFIX = "kafka.";
+    /** Prefix of settings passed to Kafka Streams. */
+    public static final String STREAMS_PREFIX = "streams.";
 
-  private static final ConfigDef DEFINITION = new ConfigDef()
-      .define(BOOTSTRAP_SERVERS, Type.LIST, "localhost:9092", Importance.HIGH,
-          "Kafka brokers to connect to, host:port, comma separated.")
-      .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://127.0.0.1:8081/apis/ccompat/v7", Importance.HIGH,
-          "Base URL of a Confluent-compatible schema registry (Confluent, Apicurio's /apis/ccompat/v7, Karapace,"
-              + " Redpanda).")
-      .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
-          "user:password for the registry's basic auth, if it needs it.")
-      .define(SCHEMA_REGISTRY_BEARER_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
-          "Bearer token for the registry, if it needs one.")
-      .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, Importance.HIGH,
-          "Prefix of every topic name (and of the share groups and the Streams application id).")
-      .define(TOPIC_PARTITIONS, Type.INT, Topics.DEFAULT_PARTITIONS, Range.atLeast(1), Importance.MEDIUM,
-          "Partitions of the topics the service creates. Tasks, persona results and requests must agree.")
-      .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM,
-          "Replication factor of the topics the service creates; -1 uses the broker's default.")
-      .define(ROLES, Type.LIST, List.of(ROLE_ORCHESTRATOR, ROLE_WORKERS),
-          ConfigDef.ValidList.in(ROLE_ORCHESTRATOR, ROLE_WORKERS), Importance.HIGH,
-          "What this process runs: the orchestrator, the workers, or both. Scale workers by starting more"
-              + " processes with roles=workers.")
-      .define(ORCHESTRATOR_APPLICATION_ID, Type.STRING, null, Importance.MEDIUM,
-          "Kafka Streams application id; defaults to <topic.prefix>orchestrator.")
-      .define(ORCHESTRATOR_STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/dialectic-streams",
-          Importance.MEDIUM, "Where the orchestrator keeps its local state (rebuilt from changelogs if lost).")
-      .define(ORCHESTRATOR_STORES, Type.STRING, "rocksdb", ValidString.in("rocksdb", "memory"), Importance.LOW,
-          "Store kind for task state: rocksdb (bounded memory) or memory (faster, all state on heap). Both are"
-              + " changelogged.")
-      .define(ORCHESTRATOR_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
-          "Kafka Streams threads of the orchestrator.")
-      .define(ORCHESTRATOR_COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.MEDIUM,
-          "Exactly-once commit interval: outputs become visible to read_committed readers at commits, so this"
-              + " bounds the latency each hop adds; smaller costs more transactions.")
-      .define(ORCHESTRATOR_TIMER_INTERVAL_MS, Type.LONG, 500L, Range.atLeast(10), Importance.LOW,
-          "How often deadlines and retention are checked.")
-      .define(TASK_DEFAULT_MODE, Type.STRING, Mode.PARALLEL.wireName(),
-          ValidString.in(Mode.PARALLEL.wireName(), Mode.SEQUENTIAL.wireName()), Importance.MEDIUM,
-          "Mode of tasks that name none.")
-      .define(TASK_TIMEOUT_MS, Type.LONG, Duration.ofMinutes(5).toMillis(), Range.atLeast(1), Importance.MEDIUM,
-          "How long a task may run from acceptance when it names no timeout; then it ends with a failure.")
-      .define(TASK_GOAL_MAX_CHARS, Type.INT, 8_000, Range.atLeast(1), Importance.MEDIUM,
-          "Longest goal accepted; longer tasks go to the dlq.")
-      .define(TASK_CONTEXT_MAX_CHARS, Type.INT, 64_000, Range.atLeast(0), Importance.LOW,
-          "Longest context accepted; longer tasks go to the dlq.")
-      .define(TASK_RETENTION_MS, Type.LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), Importance.LOW,
-          "How long a finished task is remembered; re-submitting its id within this time is ignored.")
-      .define(WORKER_ID, Type.STRING, null, Importance.LOW,
-          "Name of this worker process in results; defaults to <host>-<pid>.")
-      .define(WORKER_PERSONAS, Type.LIST, List.of(Pipeline.THESIS, Pipeline.ANTITHESIS, Pipeline.SYNTHESIS),
-          Importance.MEDIUM, "Personas this process serves.")
-      .define(WORKER_MAX_IN_FLIGHT, Type.INT, 256, Range.atLeast(1), Importance.HIGH,
-          "Most model calls in flight per persona in this process; at the limit the worker stops fetching.")
-      .define(WORKER_CONSUMERS, Type.INT, 8, Range.atLeast(1), Importance.MEDIUM,
-          "Share consumers per persona in this process; each holds up to max.in.flight/consumers requests.")
-      .define(WORKER_CALL_TIMEOUT_MS, Type.LONG, Duration.ofMinutes(2).toMillis(), Range.atLeast(1),
-          Importance.MEDIUM, "Longest one model call may take before it is cancelled and retried.")
-      .define(WORKER_RETRY_MAX_ATTEMPTS, Type.INT, RetryPolicy.defaults().maxAttempts(), Range.atLeast(1),
-          Importance.MEDIUM, "Model calls per request at most, retries included.")
-      .define(WORKER_RETRY_INITIAL_BACKOFF_MS, Type.LONG, RetryPolicy.defaults().initialBackoff().toMillis(),
-          Range.atLeast(0), Importance.LOW, "Backoff ceiling before the first retry; doubles per retry, jittered.")
-      .define(WORKER_RETRY_MAX_BACKOFF_MS, Type.LONG, RetryPolicy.defaults().maxBackoff().toMillis(),
-          Range.atLeast(0), Importance.LOW, "Backoff ceiling, also for a provider's Retry-After.")
-      .define(WORKER_TOKENS_ENABLED, Type.BOOLEAN, true, Importance.LOW,
-          "Publish streamed tokens to the tokens topic.")
-      .define(WORKER_TOKENS_MAX_BATCH, Type.INT, 32, Range.atLeast(1), Importance.LOW, "Tokens per chunk at most.")
-      .define(WORKER_TOKENS_MAX_DELAY_MS, Type.LONG, 100L, Range.atLeast(0), Importance.LOW,
-          "Longest a streamed token waits for its chunk.")
-      .define(WORKER_SHUTDOWN_GRACE_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
-          "On shutdown, how long running calls may finish before their requests are released to other workers.")
-      .define(WORKER_SHARE_LOCK_DURATION_MS, Type.INT, null, Importance.LOW,
-          "share.record.lock.duration.ms of the persona share groups (broker bounds apply); unset keeps the"
-              + " group's value. A crashed worker's requests are redelivered after this.")
-      .define(WORKER_SHARE_DELIVERY_COUNT_LIMIT, Type.INT, null, Importance.LOW,
-          "share.delivery.count.limit of the persona share groups; unset keeps the group's value.")
-      .define(LLM_PROVIDER, Type.STRING, "simulated", Importance.HIGH,
-          "Default provider of every persona: simulated (embedded), openai, llamacpp. persona.<name>.provider"
-              + " overrides it per persona.")
-      .define(SIMULATED_SPEED_FACTOR, Type.DOUBLE, 1.0, Range.atLeast(0), Importance.MEDIUM,
-          "Simulated model timings relative to the reference (thesis 4.5 s, antithesis 10.8 s, synthesis 14.2 s):"
-              + " 1 is real time, 0.1 ten times faster, 0 instant.")
-      .define(SIMULATED_ERROR_RATE, Type.DOUBLE, 0.0, Range.between(0, 1), Importance.LOW,
-          "Probability that a simulated call fails part-way with a retryable error.")
-      .define(SIMULATED_TIMEOUT_RATE, Type.DOUBLE, 0.0, Range.between(0, 1), Importance.LOW,
-          "Probability that a simulated call hangs until cancelled.")
-      .define(SIMULATED_JITTER, Type.DOUBLE, 0.0, Range.between(0, 0.99), Importance.LOW,
-          "Fraction by which simulated timings vary at random.");
+    private static final ConfigDef DEFINITION = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.LIST, "localhost:9092", Importance.HIGH,
+                    "Kafka brokers to connect to, host:port, comma separated.")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://127.0.0.1:8081/apis/ccompat/v7", Importance.HIGH,
+                    "Base URL of a Confluent-compatible schema registry (Confluent, Apicurio's /apis/ccompat/v7, Karapace,"
+                            + " Redpanda).")
+            .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
+                    "user:password for the registry's basic auth, if it needs it.")
+            .define(SCHEMA_REGISTRY_BEARER_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
+                    "Bearer token for the registry, if it needs one.")
+            .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, Importance.HIGH,
+                    "Prefix of every topic name (and of the share groups and the Streams application id).")
+            .define(TOPIC_PARTITIONS, Type.INT, Topics.DEFAULT_PARTITIONS, Range.atLeast(1), Importance.MEDIUM,
+                    "Partitions of the topics the service creates. Tasks, persona results and requests must agree.")
+            .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM,
+                    "Replication factor of the topics the service creates; -1 uses the broker's default.")
+            .define(ROLES, Type.LIST, List.of(ROLE_ORCHESTRATOR, ROLE_WORKERS),
+                    ConfigDef.ValidList.in(ROLE_ORCHESTRATOR, ROLE_WORKERS), Importance.HIGH,
+                    "What this process runs: the orchestrator, the workers, or both. Scale workers by starting more"
+                            + " processes with roles=workers.")
+            .define(ORCHESTRATOR_APPLICATION_ID, Type.STRING, null, Importance.MEDIUM,
+                    "Kafka Streams application id; defaults to <topic.prefix>orchestrator.")
+            .define(ORCHESTRATOR_STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/dialectic-streams",
+                    Importance.MEDIUM, "Where the orchestrator keeps its local state (rebuilt from changelogs if lost).")
+            .define(ORCHESTRATOR_STORES, Type.STRING, "rocksdb", ValidString.in("rocksdb", "memory"), Importance.LOW,
+                    "Store kind for task state: rocksdb (bounded memory) or memory (faster, all state on heap). Both are"
+                            + " changelogged.")
+            .define(ORCHESTRATOR_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Kafka Streams threads of the orchestrator.")
+            .define(ORCHESTRATOR_COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.MEDIUM,
+                    "Exactly-once commit interval: outputs become visible to read_committed readers at commits, so this"
+                            + " bounds the latency each hop adds; smaller costs more transactions.")
+            .define(ORCHESTRATOR_TIMER_INTERVAL_MS, Type.LONG, 500L, Range.atLeast(10), Importance.LOW,
+                    "How often deadlines and retention are checked.")
+            .define(TASK_DEFAULT_MODE, Type.STRING, Mode.PARALLEL.wireName(),
+                    ValidString.in(Mode.PARALLEL.wireName(), Mode.SEQUENTIAL.wireName()), Importance.MEDIUM,
+                    "Mode of tasks that name none.")
+            .define(TASK_TIMEOUT_MS, Type.LONG, Duration.ofMinutes(5).toMillis(), Range.atLeast(1), Importance.MEDIUM,
+                    "How long a task may run from acceptance when it names no timeout; then it ends with a failure.")
+            .define(TASK_GOAL_MAX_CHARS, Type.INT, 8_000, Range.atLeast(1), Importance.MEDIUM,
+                    "Longest goal accepted; longer tasks go to the dlq.")
+            .define(TASK_CONTEXT_MAX_CHARS, Type.INT, 64_000, Range.atLeast(0), Importance.LOW,
+                    "Longest context accepted; longer tasks go to the dlq.")
+            .define(TASK_RETENTION_MS, Type.LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), Importance.LOW,
+                    "How long a finished task is remembered; re-submitting its id within this time is ignored.")
+            .define(WORKER_ID, Type.STRING, null, Importance.LOW,
+                    "Name of this worker process in results; defaults to <host>-<pid>.")
+            .define(WORKER_PERSONAS, Type.LIST, List.of(Pipeline.THESIS, Pipeline.ANTITHESIS, Pipeline.SYNTHESIS),
+                    Importance.MEDIUM, "Personas this process serves.")
+            .define(WORKER_MAX_IN_FLIGHT, Type.INT, 256, Range.atLeast(1), Importance.HIGH,
+                    "Most model calls in flight per persona in this process; at the limit the worker stops fetching.")
+            .define(WORKER_CONSUMERS, Type.INT, 32, Range.atLeast(1), Importance.MEDIUM,
+                    "Share consumers per persona in this process; each holds up to max.in.flight/consumers requests."
+                            + " A share consumer fetches again only once its whole batch is acknowledged, so this is"
+                            + " how many fetches can be under way: more consumers mean less waiting when calls are"
+                            + " long and requests trickle in, at the cost of two threads and a connection each.")
+            .define(WORKER_CALL_TIMEOUT_MS, Type.LONG, Duration.ofMinutes(2).toMillis(), Range.atLeast(1),
+                    Importance.MEDIUM, "Longest one model call may take before it is cancelled and retried.")
+            .define(WORKER_RETRY_MAX_ATTEMPTS, Type.INT, RetryPolicy.defaults().maxAttempts(), Range.atLeast(1),
+                    Importance.MEDIUM, "Model calls per request at most, retries included.")
+            .define(WORKER_RETRY_INITIAL_BACKOFF_MS, Type.LONG, RetryPolicy.defaults().initialBackoff().toMillis(),
+                    Range.atLeast(0), Importance.LOW, "Backoff ceiling before the first retry; doubles per retry, jittered.")
+            .define(WORKER_RETRY_MAX_BACKOFF_MS, Type.LONG, RetryPolicy.defaults().maxBackoff().toMillis(),
+                    Range.atLeast(0), Importance.LOW, "Backoff ceiling, also for a provider's Retry-After.")
+            .define(WORKER_TOKENS_ENABLED, Type.BOOLEAN, true, Importance.LOW,
+                    "Publish streamed tokens to the tokens topic.")
+            .define(WORKER_TOKENS_MAX_BATCH, Type.INT, 32, Range.atLeast(1), Importance.LOW, "Tokens per chunk at most.")
+            .define(WORKER_TOKENS_MAX_DELAY_MS, Type.LONG, 100L, Range.atLeast(0), Importance.LOW,
+                    "Longest a streamed token waits for its chunk.")
+            .define(WORKER_SHUTDOWN_GRACE_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
+                    "On shutdown, how long running calls may finish before their requests are released to other workers.")
+            .define(WORKER_SHARE_LOCK_DURATION_MS, Type.INT, null, Importance.LOW,
+                    "share.record.lock.duration.ms of the persona share groups (broker bounds apply); unset keeps the"
+                            + " group's value. A crashed worker's requests are redelivered after this.")
+            .define(WORKER_SHARE_DELIVERY_COUNT_LIMIT, Type.INT, null, Importance.LOW,
+                    "share.delivery.count.limit of the persona share groups; unset keeps the group's value.")
+            .define(LLM_PROVIDER, Type.STRING, "simulated", Importance.HIGH,
+                    "Default provider of every persona: simulated (embedded), openai, llamacpp. persona.<name>.provider"
+                            + " overrides it per persona.")
+            .define(SIMULATED_SPEED_FACTOR, Type.DOUBLE, 1.0, Range.atLeast(0), Importance.MEDIUM,
+                    "Simulated model timings relative to the reference (thesis 4.5 s, antithesis 10.8 s, synthesis 14.2 s):"
+                            + " 1 is real time, 0.1 ten times faster, 0 instant.")
+            .define(SIMULATED_ERROR_RATE, Type.DOUBLE, 0.0, Range.between(0, 1), Importance.LOW,
+                    "Probability that a simulated call fails part-way with a retryable error.")
+            .define(SIMULATED_TIMEOUT_RATE, Type.DOUBLE, 0.0, Range.between(0, 1), Importance.LOW,
+                    "Probability that a simulated call hangs until cancelled.")
+            .define(SIMULATED_JITTER, Type.DOUBLE, 0.0, Range.between(0, 0.99), Importance.LOW,
+                    "Fraction by which simulated timings vary at random.");
 
-  public DialecticConfig(Map<?, ?> originals) {
-    super(DEFINITION, originals, false);
-  }
-
-  /** The definition, for documentation (--help-config) and tests. */
-  public static ConfigDef definition() {
-    return DEFINITION;
-  }
-
-  /** Whether this process runs {@code role}. */
-  public boolean runs(String role) {
-    return getList(ROLES).contains(role);
-  }
-
-  /** Settings every Kafka client gets: bootstrap servers plus everything under {@code kafka.}. */
-  public Map<String, Object> clientConfig() {
-    Map<String, Object> config = new HashMap<>(originalsWithPrefix(KAFKA_PREFIX));
-    config.put(BOOTSTRAP_SERVERS, String.join(",", getList(BOOTSTRAP_SERVERS)));
-    return config;
-  }
-
-  /** The orchestrator's settings. */
-  public OrchestratorSettings orchestratorSettings() {
-    return new OrchestratorSettings(
-        Mode.parse(getString(TASK_DEFAULT_MODE)).orElseThrow(),
-        Duration.ofMillis(getLong(TASK_TIMEOUT_MS)),
-        getInt(TASK_GOAL_MAX_CHARS),
-        getInt(TASK_CONTEXT_MAX_CHARS),
-        Duration.ofMillis(getLong(TASK_RETENTION_MS)),
-        Duration.ofMillis(getLong(ORCHESTRATOR_TIMER_INTERVAL_MS)),
-        "memory".equals(getString(ORCHESTRATOR_STORES)));
-  }
-
-  /** The Streams application id. */
-  public String applicationId() {
-    String id = getString(ORCHESTRATOR_APPLICATION_ID);
-    return id != null ? id : getString(TOPIC_PREFIX) + "orchestrator";
-  }
-
-  /** The workers' settings. */
-  public WorkerSettings workerSettings() {
-    String id = getString(WORKER_ID);
-    if (id == null) {
-      id = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
+    public DialecticConfig(Map<?, ?> originals) {
+        super(DEFINITION, originals, false);
     }
-    return new WorkerSettings(id, getInt(WORKER_MAX_IN_FLIGHT),
-        Math.min(getInt(WORKER_CONSUMERS), getInt(WORKER_MAX_IN_FLIGHT)),
-        Duration.ofMillis(getLong(WORKER_CALL_TIMEOUT_MS)),
-        new RetryPolicy(getInt(WORKER_RETRY_MAX_ATTEMPTS), Duration.ofMillis(getLong(WORKER_RETRY_INITIAL_BACKOFF_MS)),
-            Duration.ofMillis(Math.max(getLong(WORKER_RETRY_INITIAL_BACKOFF_MS), getLong(WORKER_RETRY_MAX_BACKOFF_MS)))),
-        new WorkerSettings.TokenBatching(getBoolean(WORKER_TOKENS_ENABLED), getInt(WORKER_TOKENS_MAX_BATCH),
-            Duration.ofMillis(getLong(WORKER_TOKENS_MAX_DELAY_MS))));
-  }
 
-  /** Share-group configs to set on every persona group. */
-  public Map<String, String> shareGroupSettings() {
-    Map<String, String> settings = new HashMap<>();
-    if (getInt(WORKER_SHARE_LOCK_DURATION_MS) != null) {
-      settings.put("share.record.lock.duration.ms", getInt(WORKER_SHARE_LOCK_DURATION_MS).toString());
+    /** The definition, for documentation (--help-config) and tests. */
+    public static ConfigDef definition() {
+        return DEFINITION;
     }
-    if (getInt(WORKER_SHARE_DELIVERY_COUNT_LIMIT) != null) {
-      settings.put("share.delivery.count.limit", getInt(WORKER_SHARE_DELIVERY_COUNT_LIMIT).toString());
+
+    /** Whether this process runs {@code role}. */
+    public boolean runs(String role) {
+        return getList(ROLES).contains(role);
     }
-    return settings;
-  }
 
-  /** The registry's basic-auth user info, if configured. */
-  public String registryUserInfo() {
-    Password password = getPassword(SCHEMA_REGISTRY_USER_INFO);
-    return password == null ? null : password.value();
-  }
+    /** Settings every Kafka client gets: bootstrap servers plus everything under {@code kafka.}. */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>(originalsWithPrefix(KAFKA_PREFIX));
+        config.put(BOOTSTRAP_SERVERS, String.join(",", getList(BOOTSTRAP_SERVERS)));
+        return config;
+    }
 
-  /** The registry's bearer token, if configured. */
-  public String registryBearerToken() {
-    Password password = getPassword(SCHEMA_REGISTRY_BEARER_TOKEN);
-    return password == null ? null : password.value();
-  }
+    /** The orchestrator's settings. */
+    public OrchestratorSettings orchestratorSettings() {
+        return new OrchestratorSettings(
+                Mode.parse(getString(TASK_DEFAULT_MODE)).orElseThrow(),
+                Duration.ofMillis(getLong(TASK_TIMEOUT_MS)),
+                getInt(TASK_GOAL_MAX_CHARS),
+                getInt(TASK_CONTEXT_MAX_CHARS),
+                Duration.ofMillis(getLong(TASK_RETENTION_MS)),
+                Duration.ofMillis(getLong(ORCHESTRATOR_TIMER_INTERVAL_MS)),
+                "memory".equals(getString(ORCHESTRATOR_STORES)));
+    }
 
-  /** The personas this process serves, lower-cased. */
-  public List<String> personas() {
-    return getList(WORKER_PERSONAS).stream().map(p -> p.strip().toLowerCase(Locale.ROOT)).distinct().toList();
-  }
+    /** The Streams application id. */
+    public String applicationId() {
+        String id = getString(ORCHESTRATOR_APPLICATION_ID);
+        return id != null ? id : getString(TOPIC_PREFIX) + "orchestrator";
+    }
+
+    /** The workers' settings. */
+    public WorkerSettings workerSettings() {
+        String id = getString(WORKER_ID);
+        if (id == null) {
+            id = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
+        }
+        return new WorkerSettings(id, getInt(WORKER_MAX_IN_FLIGHT),
+                Math.min(getInt(WORKER_CONSUMERS), getInt(WORKER_MAX_IN_FLIGHT)),
+                Duration.ofMillis(getLong(WORKER_CALL_TIMEOUT_MS)),
+                new RetryPolicy(getInt(WORKER_RETRY_MAX_ATTEMPTS), Duration.ofMillis(getLong(WORKER_RETRY_INITIAL_BACKOFF_MS)),
+                        Duration.ofMillis(Math.max(getLong(WORKER_RETRY_INITIAL_BACKOFF_MS), getLong(WORKER_RETRY_MAX_BACKOFF_MS)))),
+                new WorkerSettings.TokenBatching(getBoolean(WORKER_TOKENS_ENABLED), getInt(WORKER_TOKENS_MAX_BATCH),
+                        Duration.ofMillis(getLong(WORKER_TOKENS_MAX_DELAY_MS))));
+    }
+
+    /** Share-group configs to set on every persona group. */
+    public Map<String, String> shareGroupSettings() {
+        Map<String, String> settings = new HashMap<>();
+        if (getInt(WORKER_SHARE_LOCK_DURATION_MS) != null) {
+            settings.put("share.record.lock.duration.ms", getInt(WORKER_SHARE_LOCK_DURATION_MS).toString());
+        }
+        if (getInt(WORKER_SHARE_DELIVERY_COUNT_LIMIT) != null) {
+            settings.put("share.delivery.count.limit", getInt(WORKER_SHARE_DELIVERY_COUNT_LIMIT).toString());
+        }
+        return settings;
+    }
+
+    /** The registry's basic-auth user info, if configured. */
+    public String registryUserInfo() {
+        Password password = getPassword(SCHEMA_REGISTRY_USER_INFO);
+        return password == null ? null : password.value();
+    }
+
+    /** The registry's bearer token, if configured. */
+    public String registryBearerToken() {
+        Password password = getPassword(SCHEMA_REGISTRY_BEARER_TOKEN);
+        return password == null ? null : password.value();
+    }
+
+    /** The personas this process serves, lower-cased. */
+    public List<String> personas() {
+        return getList(WORKER_PERSONAS).stream().map(p -> p.strip().toLowerCase(Locale.ROOT)).distinct().toList();
+    }
 }

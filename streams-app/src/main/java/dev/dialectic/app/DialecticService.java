@@ -29,120 +29,123 @@ import org.slf4j.LoggerFactory;
  */
 public final class DialecticService implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(DialecticService.class);
+    private static final Logger log = LoggerFactory.getLogger(DialecticService.class);
 
-  private final SchemaRegistryClient registry;
-  private final KafkaStreams orchestrator;
-  private final Workers workers;
+    private final SchemaRegistryClient registry;
+    private final KafkaStreams orchestrator;
+    private final Workers workers;
 
-  private DialecticService(SchemaRegistryClient registry, KafkaStreams orchestrator, Workers workers) {
-    this.registry = registry;
-    this.orchestrator = orchestrator;
-    this.workers = workers;
-  }
-
-  /** Starts what {@code config} asks for; returns once everything is started (not necessarily RUNNING). */
-  public static DialecticService start(DialecticConfig config) {
-    SchemaRegistryClient registry = registryClient(config);
-    Topics topics = topics(config, registry);
-    Set<String> personas = new LinkedHashSet<>(Pipeline.dialectic(config.orchestratorSettings().defaultMode())
-        .personas());
-    personas.addAll(config.personas());
-    List<Topic<?, ?>> all = topics.all(personas);
-    List<Topic<?, ?>> joined = new ArrayList<>(List.of(topics.tasks(), topics.personaResults()));
-    try (Admin admin = Admin.create(config.clientConfig())) {
-      TopicProvisioner.ensure(admin, all, joined);
+    private DialecticService(SchemaRegistryClient registry, KafkaStreams orchestrator, Workers workers) {
+        this.registry = registry;
+        this.orchestrator = orchestrator;
+        this.workers = workers;
     }
 
-    KafkaStreams streams = null;
-    Workers workers = null;
-    try {
-      if (config.runs(DialecticConfig.ROLE_ORCHESTRATOR)) {
-        streams = new KafkaStreams(OrchestratorTopology.build(topics, config.orchestratorSettings()),
-            streamsConfig(config));
-        streams.setUncaughtExceptionHandler(e -> {
-          log.error("orchestrator stream thread failed; replacing it (state is restored from changelogs)", e);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        streams.start();
-      }
-      if (config.runs(DialecticConfig.ROLE_WORKERS)) {
-        List<PersonaProfile> profiles = config.personas().stream().map(p -> ModelsConfig.profile(config, p)).toList();
-        workers = Workers.start(profiles, config.workerSettings(), topics, config.clientConfig(),
-            config.shareGroupSettings(), Duration.ofMillis(config.getLong(DialecticConfig.WORKER_SHUTDOWN_GRACE_MS)));
-      }
-    } catch (RuntimeException e) {
-      if (streams != null) {
-        streams.close(Duration.ofSeconds(30));
-      }
-      registry.close();
-      throw e;
-    }
-    return new DialecticService(registry, streams, workers);
-  }
+    /** Starts what {@code config} asks for; returns once everything is started (not necessarily RUNNING). */
+    public static DialecticService start(DialecticConfig config) {
+        SchemaRegistryClient registry = registryClient(config);
+        Topics topics = topics(config, registry);
+        Set<String> personas = new LinkedHashSet<>(Pipeline.dialectic(config.orchestratorSettings().defaultMode())
+                .personas());
+        personas.addAll(config.personas());
+        List<Topic<?, ?>> all = topics.all(personas);
+        List<Topic<?, ?>> joined = new ArrayList<>(List.of(topics.tasks(), topics.personaResults()));
+        try (Admin admin = Admin.create(config.clientConfig())) {
+            TopicProvisioner.ensure(admin, all, joined);
+        }
 
-  /** The orchestrator's Kafka Streams instance, if this process runs it. */
-  public KafkaStreams orchestrator() {
-    return orchestrator;
-  }
+        KafkaStreams streams = null;
+        Workers workers = null;
+        try {
+            if (config.runs(DialecticConfig.ROLE_ORCHESTRATOR)) {
+                streams = new KafkaStreams(OrchestratorTopology.build(topics, config.orchestratorSettings()),
+                        streamsConfig(config));
+                streams.setUncaughtExceptionHandler(e -> {
+                    log.error("orchestrator stream thread failed; replacing it (state is restored from changelogs)", e);
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+                });
+                streams.start();
+            }
+            if (config.runs(DialecticConfig.ROLE_WORKERS)) {
+                List<PersonaProfile> profiles = config.personas().stream().map(p -> ModelsConfig.profile(config, p)).toList();
+                workers = Workers.start(profiles, config.workerSettings(), topics, config.clientConfig(),
+                        config.shareGroupSettings(), Duration.ofMillis(config.getLong(DialecticConfig.WORKER_SHUTDOWN_GRACE_MS)));
+            }
+        } catch (RuntimeException e) {
+            if (streams != null) {
+                streams.close(Duration.ofSeconds(30));
+            }
+            registry.close();
+            throw e;
+        }
+        return new DialecticService(registry, streams, workers);
+    }
 
-  /** The workers, if this process runs them. */
-  public Workers workers() {
-    return workers;
-  }
+    /** The orchestrator's Kafka Streams instance, if this process runs it. */
+    public KafkaStreams orchestrator() {
+        return orchestrator;
+    }
 
-  /** The topics as {@code config} names them. */
-  public static Topics topics(DialecticConfig config, SchemaRegistryClient registry) {
-    Topics.Builder builder = Topics.builder()
-        .prefix(config.getString(DialecticConfig.TOPIC_PREFIX))
-        .partitions(config.getInt(DialecticConfig.TOPIC_PARTITIONS))
-        .registry(registry);
-    short replication = config.getShort(DialecticConfig.TOPIC_REPLICATION_FACTOR);
-    if (replication > 0) {
-      builder.replicationFactor(replication);
+    /** The workers, if this process runs them. */
+    public Workers workers() {
+        return workers;
     }
-    return builder.build();
-  }
 
-  /** A registry client for {@code config}'s registry URL and credentials. */
-  public static SchemaRegistryClient registryClient(DialecticConfig config) {
-    RestSchemaRegistryClient.Builder builder =
-        RestSchemaRegistryClient.builder(config.getString(DialecticConfig.SCHEMA_REGISTRY_URL));
-    if (config.registryUserInfo() != null) {
-      builder.basicAuth(config.registryUserInfo());
+    /** The topics as {@code config} names them. */
+    public static Topics topics(DialecticConfig config, SchemaRegistryClient registry) {
+        Topics.Builder builder = Topics.builder()
+                .prefix(config.getString(DialecticConfig.TOPIC_PREFIX))
+                .partitions(config.getInt(DialecticConfig.TOPIC_PARTITIONS))
+                .registry(registry);
+        short replication = config.getShort(DialecticConfig.TOPIC_REPLICATION_FACTOR);
+        if (replication > 0) {
+            builder.replicationFactor(replication);
+        }
+        return builder.build();
     }
-    if (config.registryBearerToken() != null) {
-      builder.bearerToken(config.registryBearerToken());
-    }
-    return builder.build();
-  }
 
-  static Properties streamsConfig(DialecticConfig config) {
-    Properties props = new Properties();
-    props.putAll(config.clientConfig());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(DialecticConfig.ORCHESTRATOR_STATE_DIR));
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(DialecticConfig.ORCHESTRATOR_THREADS));
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(DialecticConfig.ORCHESTRATOR_COMMIT_INTERVAL_MS));
-    short replication = config.getShort(DialecticConfig.TOPIC_REPLICATION_FACTOR);
-    if (replication > 0) {
-      props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication);
+    /** A registry client for {@code config}'s registry URL and credentials. */
+    public static SchemaRegistryClient registryClient(DialecticConfig config) {
+        RestSchemaRegistryClient.Builder builder =
+                RestSchemaRegistryClient.builder(config.getString(DialecticConfig.SCHEMA_REGISTRY_URL));
+        if (config.registryUserInfo() != null) {
+            builder.basicAuth(config.registryUserInfo());
+        }
+        if (config.registryBearerToken() != null) {
+            builder.bearerToken(config.registryBearerToken());
+        }
+        return builder.build();
     }
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
-    props.putAll(config.originalsWithPrefix(DialecticConfig.STREAMS_PREFIX));
-    return props;
-  }
 
-  @Override
-  public void close() {
-    if (workers != null) {
-      workers.close();
+    static Properties streamsConfig(DialecticConfig config) {
+        Properties props = new Properties();
+        props.putAll(config.clientConfig());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(DialecticConfig.ORCHESTRATOR_STATE_DIR));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(DialecticConfig.ORCHESTRATOR_THREADS));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(DialecticConfig.ORCHESTRATOR_COMMIT_INTERVAL_MS));
+        short replication = config.getShort(DialecticConfig.TOPIC_REPLICATION_FACTOR);
+        if (replication > 0) {
+            props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication);
+        }
+        props.put("processing.exception.handler.global.enabled", true); // the 5.0 default, without the warning
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
+        // Tasks and results need no time alignment across partitions: process whatever has arrived.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        props.putAll(config.originalsWithPrefix(DialecticConfig.STREAMS_PREFIX));
+        return props;
     }
-    if (orchestrator != null) {
-      orchestrator.close(Duration.ofSeconds(30));
+
+    @Override
+    public void close() {
+        if (workers != null) {
+            workers.close();
+        }
+        if (orchestrator != null) {
+            orchestrator.close(Duration.ofSeconds(30));
+        }
+        registry.close();
     }
-    registry.close();
-  }
 }

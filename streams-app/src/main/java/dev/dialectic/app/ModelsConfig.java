@@ -25,46 +25,46 @@ import org.apache.kafka.common.config.ConfigException;
  */
 final class ModelsConfig {
 
-  private ModelsConfig() {}
+    private ModelsConfig() {}
 
-  static PersonaProfile profile(DialecticConfig config, String persona) {
-    Map<String, Object> own = config.originalsWithPrefix("persona." + persona + ".");
-    String provider = string(own, "provider", config.getString(DialecticConfig.LLM_PROVIDER));
-    LlmProvider llm = switch (provider) {
-      case "simulated" -> new SimulatedProvider(persona, simulatedProfile(config, persona));
-      default -> throw new ConfigException("persona." + persona + ".provider", provider,
-          "unknown provider (known: simulated)");
-    };
-    return new PersonaProfile(persona, llm, string(own, "model", provider + "-" + persona),
-        string(own, "system.prompt", Prompts.defaultSystemPrompt(persona)),
-        Integer.parseInt(string(own, "max.tokens", "1024")),
-        Double.parseDouble(string(own, "temperature", "0.7")));
-  }
-
-  static SimulatedProfile simulatedProfile(DialecticConfig config, String persona) {
-    Map<String, Object> own = config.originalsWithPrefix("simulated." + persona + ".");
-    SimulatedProfile profile = SimulatedProfile.reference(persona,
-        config.getDouble(DialecticConfig.SIMULATED_SPEED_FACTOR));
-    try {
-      if (own.containsKey("latency.ms")) {
-        profile = profile.withLatency(Duration.ofMillis(Long.parseLong(own.get("latency.ms").toString())));
-      }
-      if (own.containsKey("ttft.ms")) {
-        profile = profile.withTimeToFirstToken(Duration.ofMillis(Long.parseLong(own.get("ttft.ms").toString())));
-      }
-      if (own.containsKey("tokens.per.second")) {
-        profile = profile.withTokensPerSecond(Double.parseDouble(own.get("tokens.per.second").toString()));
-      }
-      return profile.withJitter(config.getDouble(DialecticConfig.SIMULATED_JITTER))
-          .withFaults(config.getDouble(DialecticConfig.SIMULATED_ERROR_RATE),
-              config.getDouble(DialecticConfig.SIMULATED_TIMEOUT_RATE));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("simulated." + persona + ".*: " + e.getMessage());
+    static PersonaProfile profile(DialecticConfig config, String persona) {
+        Map<String, Object> own = config.originalsWithPrefix("persona." + persona + ".");
+        String provider = string(own, "provider", config.getString(DialecticConfig.LLM_PROVIDER));
+        LlmProvider llm = switch (provider) {
+            case "simulated" -> new SimulatedProvider(persona, simulatedProfile(config, persona));
+            default -> throw new ConfigException("persona." + persona + ".provider", provider,
+                    "unknown provider (known: simulated)");
+        };
+        return new PersonaProfile(persona, llm, string(own, "model", provider + "-" + persona),
+                string(own, "system.prompt", Prompts.defaultSystemPrompt(persona)),
+                Integer.parseInt(string(own, "max.tokens", "1024")),
+                Double.parseDouble(string(own, "temperature", "0.7")));
     }
-  }
 
-  private static String string(Map<String, Object> values, String key, String fallback) {
-    Object value = values.get(key);
-    return value == null ? fallback : value.toString();
-  }
+    static SimulatedProfile simulatedProfile(DialecticConfig config, String persona) {
+        Map<String, Object> own = config.originalsWithPrefix("simulated." + persona + ".");
+        SimulatedProfile profile = SimulatedProfile.reference(persona,
+                config.getDouble(DialecticConfig.SIMULATED_SPEED_FACTOR));
+        try {
+            if (own.containsKey("latency.ms")) {
+                profile = profile.withLatency(Duration.ofMillis(Long.parseLong(own.get("latency.ms").toString())));
+            }
+            if (own.containsKey("ttft.ms")) {
+                profile = profile.withTimeToFirstToken(Duration.ofMillis(Long.parseLong(own.get("ttft.ms").toString())));
+            }
+            if (own.containsKey("tokens.per.second")) {
+                profile = profile.withTokensPerSecond(Double.parseDouble(own.get("tokens.per.second").toString()));
+            }
+            return profile.withJitter(config.getDouble(DialecticConfig.SIMULATED_JITTER))
+                    .withFaults(config.getDouble(DialecticConfig.SIMULATED_ERROR_RATE),
+                            config.getDouble(DialecticConfig.SIMULATED_TIMEOUT_RATE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("simulated." + persona + ".*: " + e.getMessage());
+        }
+    }
+
+    private static String string(Map<String, Object> values, String key, String fallback) {
+        Object value = values.get(key);
+        return value == null ? fallback : value.toString();
+    }
 }

@@ -19,46 +19,46 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 final class TopicProvisioner {
 
-  private static final long TIMEOUT_SECONDS = 60;
+    private static final long TIMEOUT_SECONDS = 60;
 
-  private TopicProvisioner() {}
+    private TopicProvisioner() {}
 
-  /**
-   * Creates every topic of {@code topics} that does not exist yet.
-   *
-   * @throws IllegalStateException with a one-line reason if the broker refuses, or if {@code coPartitioned}
-   *     topics that already exist have different partition counts
-   */
-  static void ensure(Admin admin, Collection<Topic<?, ?>> topics, Collection<Topic<?, ?>> coPartitioned) {
-    try {
-      Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).map(Topic::newTopic).toList();
-      if (!missing.isEmpty()) {
+    /**
+     * Creates every topic of {@code topics} that does not exist yet.
+     *
+     * @throws IllegalStateException with a one-line reason if the broker refuses, or if {@code coPartitioned}
+     *     topics that already exist have different partition counts
+     */
+    static void ensure(Admin admin, Collection<Topic<?, ?>> topics, Collection<Topic<?, ?>> coPartitioned) {
         try {
-          admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).map(Topic::newTopic).toList();
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) { // another instance was faster: fine
+                        throw e;
+                    }
+                }
+            }
+            Map<String, TopicDescription> described = admin.describeTopics(
+                    coPartitioned.stream().map(Topic::name).toList()).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            long counts = described.values().stream().mapToInt(d -> d.partitions().size()).distinct().count();
+            if (counts > 1) {
+                StringBuilder detail = new StringBuilder();
+                described.forEach((name, d) -> detail.append(' ').append(name).append('=').append(d.partitions().size()));
+                throw new IllegalStateException("topics joined by the orchestrator must have the same number of partitions,"
+                        + " but they have:" + detail);
+            }
         } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) { // another instance was faster: fine
-            throw e;
-          }
+            throw new IllegalStateException("could not create topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("could not create topics: the brokers did not answer within "
+                    + TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
         }
-      }
-      Map<String, TopicDescription> described = admin.describeTopics(
-          coPartitioned.stream().map(Topic::name).toList()).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      long counts = described.values().stream().mapToInt(d -> d.partitions().size()).distinct().count();
-      if (counts > 1) {
-        StringBuilder detail = new StringBuilder();
-        described.forEach((name, d) -> detail.append(' ').append(name).append('=').append(d.partitions().size()));
-        throw new IllegalStateException("topics joined by the orchestrator must have the same number of partitions,"
-            + " but they have:" + detail);
-      }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("could not create topics: " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("could not create topics: the brokers did not answer within "
-          + TIMEOUT_SECONDS + " s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
     }
-  }
 }

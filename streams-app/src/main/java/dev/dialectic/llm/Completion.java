@@ -15,9 +15,9 @@ import java.util.Optional;
  */
 public record Completion(String text, String model, int inputTokens, int outputTokens, Optional<Instant> firstTokenAt) {
 
-  public Completion {
-    Objects.requireNonNull(text, "text");
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(firstTokenAt, "firstTokenAt");
-  }
+    public Completion {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(firstTokenAt, "firstTokenAt");
+    }
 }

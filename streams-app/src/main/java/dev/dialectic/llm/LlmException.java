@@ -10,34 +10,34 @@ import java.util.Optional;
  */
 public class LlmException extends Exception {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final boolean retryable;
-  private final transient Optional<Duration> retryAfter;
+    private final boolean retryable;
+    private final transient Optional<Duration> retryAfter;
 
-  public LlmException(String message, boolean retryable, Optional<Duration> retryAfter, Throwable cause) {
-    super(message, cause);
-    this.retryable = retryable;
-    this.retryAfter = retryAfter;
-  }
+    public LlmException(String message, boolean retryable, Optional<Duration> retryAfter, Throwable cause) {
+        super(message, cause);
+        this.retryable = retryable;
+        this.retryAfter = retryAfter;
+    }
 
-  /** A failure that may go away on retry. */
-  public static LlmException retryable(String message) {
-    return new LlmException(message, true, Optional.empty(), null);
-  }
+    /** A failure that may go away on retry. */
+    public static LlmException retryable(String message) {
+        return new LlmException(message, true, Optional.empty(), null);
+    }
 
-  /** A failure that no retry can fix. */
-  public static LlmException fatal(String message) {
-    return new LlmException(message, false, Optional.empty(), null);
-  }
+    /** A failure that no retry can fix. */
+    public static LlmException fatal(String message) {
+        return new LlmException(message, false, Optional.empty(), null);
+    }
 
-  /** Whether retrying the same request may succeed. */
-  public boolean retryable() {
-    return retryable;
-  }
+    /** Whether retrying the same request may succeed. */
+    public boolean retryable() {
+        return retryable;
+    }
 
-  /** How long the provider asked us to wait before retrying ({@code Retry-After}), if it said. */
-  public Optional<Duration> retryAfter() {
-    return retryAfter == null ? Optional.empty() : retryAfter;
-  }
+    /** How long the provider asked us to wait before retrying ({@code Retry-After}), if it said. */
+    public Optional<Duration> retryAfter() {
+        return retryAfter == null ? Optional.empty() : retryAfter;
+    }
 }

@@ -10,18 +10,18 @@ package dev.dialectic.llm;
  */
 public interface LlmProvider extends AutoCloseable {
 
-  /** Short name of the provider kind, e.g. {@code simulated}, {@code openai}, {@code llamacpp}. */
-  String name();
+    /** Short name of the provider kind, e.g. {@code simulated}, {@code openai}, {@code llamacpp}. */
+    String name();
 
-  /**
-   * Answers {@code prompt}, handing each token to {@code tokens} as it arrives, and returns the whole answer.
-   *
-   * @throws LlmException when the model could not answer
-   * @throws InterruptedException when the calling thread was interrupted (the worker cancels a call that way)
-   */
-  Completion complete(Prompt prompt, TokenSink tokens) throws LlmException, InterruptedException;
+    /**
+     * Answers {@code prompt}, handing each token to {@code tokens} as it arrives, and returns the whole answer.
+     *
+     * @throws LlmException when the model could not answer
+     * @throws InterruptedException when the calling thread was interrupted (the worker cancels a call that way)
+     */
+    Completion complete(Prompt prompt, TokenSink tokens) throws LlmException, InterruptedException;
 
-  /** Releases what the provider holds (connections, native memory). */
-  @Override
-  default void close() {}
+    /** Releases what the provider holds (connections, native memory). */
+    @Override
+    default void close() {}
 }

@@ -4,11 +4,11 @@ package dev.dialectic.llm;
 @FunctionalInterface
 public interface TokenSink {
 
-  /** Called once per token (or small group of tokens) with its text. */
-  void onToken(String text);
+    /** Called once per token (or small group of tokens) with its text. */
+    void onToken(String text);
 
-  /** A sink that drops every token. */
-  static TokenSink ignore() {
-    return text -> {};
-  }
+    /** A sink that drops every token. */
+    static TokenSink ignore() {
+        return text -> {};
+    }
 }

@@ -16,33 +16,33 @@ import java.util.Objects;
  * @param inMemoryStores keep state in memory instead of RocksDB (both are changelogged)
  */
 public record OrchestratorSettings(
-    Mode defaultMode,
-    Duration taskTimeout,
-    int maxGoalChars,
-    int maxContextChars,
-    Duration retention,
-    Duration timerInterval,
-    boolean inMemoryStores) {
+        Mode defaultMode,
+        Duration taskTimeout,
+        int maxGoalChars,
+        int maxContextChars,
+        Duration retention,
+        Duration timerInterval,
+        boolean inMemoryStores) {
 
-  public OrchestratorSettings {
-    Objects.requireNonNull(defaultMode, "defaultMode");
-    requirePositive(taskTimeout, "taskTimeout");
-    requirePositive(retention, "retention");
-    requirePositive(timerInterval, "timerInterval");
-    if (maxGoalChars < 1 || maxContextChars < 0) {
-      throw new IllegalArgumentException("goal and context limits must be positive");
+    public OrchestratorSettings {
+        Objects.requireNonNull(defaultMode, "defaultMode");
+        requirePositive(taskTimeout, "taskTimeout");
+        requirePositive(retention, "retention");
+        requirePositive(timerInterval, "timerInterval");
+        if (maxGoalChars < 1 || maxContextChars < 0) {
+            throw new IllegalArgumentException("goal and context limits must be positive");
+        }
     }
-  }
 
-  /** Sensible defaults: parallel, 5 minute timeout, 8k-character goals, 64k-character contexts, 24 h retention. */
-  public static OrchestratorSettings defaults() {
-    return new OrchestratorSettings(Mode.PARALLEL, Duration.ofMinutes(5), 8_000, 64_000, Duration.ofHours(24),
-        Duration.ofMillis(500), false);
-  }
-
-  private static void requirePositive(Duration duration, String name) {
-    if (duration == null || duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, got " + duration);
+    /** Sensible defaults: parallel, 5 minute timeout, 8k-character goals, 64k-character contexts, 24 h retention. */
+    public static OrchestratorSettings defaults() {
+        return new OrchestratorSettings(Mode.PARALLEL, Duration.ofMinutes(5), 8_000, 64_000, Duration.ofHours(24),
+                Duration.ofMillis(500), false);
     }
-  }
+
+    private static void requirePositive(Duration duration, String name) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + duration);
+        }
+    }
 }

@@ -3,7 +3,10 @@ package dev.dialectic.orchestrator;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.TaskState;
 import dev.dialectic.serde.AvroSerde;
+import dev.dialectic.tasks.Mode;
 import dev.dialectic.topics.Topics;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
@@ -23,58 +26,76 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class OrchestratorTopology {
 
-  /** Per-task state (the {@code TaskState} of every task, in flight or finished within retention). */
-  public static final String TASK_STORE = "task-state";
-  /** Deadlines and retention expiries, ordered by time. */
-  public static final String TIMER_STORE = "task-timers";
+    /** Per-task state (the {@code TaskState} of every task, in flight or finished within retention). */
+    public static final String TASK_STORE = "task-state";
+    /** Deadlines and retention expiries, ordered by time. */
+    public static final String TIMER_STORE = "task-timers";
 
-  static final String STATE_MACHINE = "task-state-machine";
-  static final String REQUESTS_SINK = "requests-sink";
-  static final String RESULTS_SINK = "results-sink";
-  static final String LEDGER_SINK = "ledger-sink";
-  static final String DLQ_SINK = "dlq-sink";
+    static final String STATE_MACHINE = "task-state-machine";
+    static final String REQUESTS_SINK = "requests-sink";
+    static final String RESULTS_SINK = "results-sink";
+    static final String LEDGER_SINK = "ledger-sink";
+    static final String DLQ_SINK = "dlq-sink";
 
-  private OrchestratorTopology() {}
+    private OrchestratorTopology() {}
 
-  /** The topology reading {@code topics.tasks()} and {@code topics.personaResults()}. */
-  public static Topology build(Topics topics, OrchestratorSettings settings) {
-    Topology topology = new Topology();
-    topology.addSource("tasks-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
-        topics.tasks().name());
-    topology.addSource("persona-results-source", Serdes.ByteArray().deserializer(),
-        Serdes.ByteArray().deserializer(), topics.personaResults().name());
-    topology.addProcessor(STATE_MACHINE, () -> new TaskStateMachine(topics, settings),
-        "tasks-source", "persona-results-source");
+    /** The topology running the dialectic pipeline of each mode. */
+    public static Topology build(Topics topics, OrchestratorSettings settings) {
+        Map<Mode, Pipeline> pipelines = new EnumMap<>(Mode.class);
+        for (Mode mode : Mode.values()) {
+            pipelines.put(mode, Pipeline.dialectic(mode));
+        }
+        return build(topics, settings, pipelines);
+    }
 
-    topology.addStateStore(Stores.keyValueStoreBuilder(
-        store(TASK_STORE, settings), Serdes.String(),
-        AvroSerde.specific(TaskState.class, topics.registry(), false)), STATE_MACHINE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(
-        store(TIMER_STORE, settings), Serdes.String(), Serdes.String()), STATE_MACHINE);
+    /**
+     * The topology reading {@code topics.tasks()} and {@code topics.personaResults()}, running a task of each
+     * mode through the pipeline {@code pipelines} gives for it.
+     */
+    public static Topology build(Topics topics, OrchestratorSettings settings, Map<Mode, Pipeline> pipelines) {
+        for (Mode mode : Mode.values()) {
+            if (!pipelines.containsKey(mode)) {
+                throw new IllegalArgumentException("no pipeline for mode " + mode.wireName());
+            }
+        }
+        Topology topology = new Topology();
+        topology.addSource("tasks-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+                topics.tasks().name());
+        topology.addSource("persona-results-source", Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer(), topics.personaResults().name());
+        topology.addProcessor(STATE_MACHINE, () -> new TaskStateMachine(topics, settings, pipelines),
+                "tasks-source", "persona-results-source");
 
-    Serializer<PersonaRequest> requests = topics.persona(Pipeline.THESIS).valueSerde().serializer();
-    topology.addSink(REQUESTS_SINK,
-        (key, request, context) -> topics.persona(((PersonaRequest) request).getPersona()).name(),
-        Serdes.String().serializer(), erase(requests), STATE_MACHINE);
-    topology.addSink(RESULTS_SINK, topics.results().name(), Serdes.String().serializer(),
-        erase(topics.results().valueSerde().serializer()), STATE_MACHINE);
-    topology.addSink(LEDGER_SINK, topics.ledger().name(), Serdes.String().serializer(),
-        erase(topics.ledger().valueSerde().serializer()), STATE_MACHINE);
-    topology.addSink(DLQ_SINK, topics.dlq().name(), erase(Serdes.ByteArray().serializer()),
-        erase(Serdes.ByteArray().serializer()), STATE_MACHINE);
-    return topology;
-  }
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                store(TASK_STORE, settings), Serdes.String(),
+                AvroSerde.specific(TaskState.class, topics.registry(), false)), STATE_MACHINE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                store(TIMER_STORE, settings), Serdes.String(), Serdes.String()), STATE_MACHINE);
 
-  private static KeyValueBytesStoreSupplier store(String name, OrchestratorSettings settings) {
-    return settings.inMemoryStores() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
-  }
+        Serializer<PersonaRequest> requests =
+                topics.persona(pipelines.get(Mode.PARALLEL).finalStage().persona()).valueSerde().serializer();
+        topology.addSink(REQUESTS_SINK,
+                (key, request, context) -> topics.persona(((PersonaRequest) request).getPersona()).name(),
+                Serdes.String().serializer(), erase(requests), STATE_MACHINE);
+        topology.addSink(RESULTS_SINK, topics.results().name(), Serdes.String().serializer(),
+                erase(topics.results().valueSerde().serializer()), STATE_MACHINE);
+        topology.addSink(LEDGER_SINK, topics.ledger().name(), Serdes.String().serializer(),
+                erase(topics.ledger().valueSerde().serializer()), STATE_MACHINE);
+        topology.addSink(DLQ_SINK, topics.dlq().name(), erase(Serdes.ByteArray().serializer()),
+                erase(Serdes.ByteArray().serializer()), STATE_MACHINE);
+        return topology;
+    }
 
-  /**
-   * The state machine forwards several value types to several sinks; each sink only ever receives the type
-   * its serializer was built for, which the processor guarantees by forwarding to named children.
-   */
-  @SuppressWarnings("unchecked")
-  private static Serializer<Object> erase(Serializer<?> serializer) {
-    return (Serializer<Object>) serializer;
-  }
+    private static KeyValueBytesStoreSupplier store(String name, OrchestratorSettings settings) {
+        return settings.inMemoryStores() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+    }
+
+    /**
+     * The state machine forwards several value types to several sinks; each sink only ever receives the type
+     * its serializer was built for, which the processor guarantees by forwarding to named children.
+     */
+    @SuppressWarnings("unchecked")
+    private static Serializer<Object> erase(Serializer<?> serializer) {
+        return (Serializer<Object>) serializer;
+    }
 }

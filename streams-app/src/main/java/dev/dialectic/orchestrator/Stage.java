@@ -13,9 +13,9 @@ import java.util.Objects;
  */
 public record Stage(String name, String persona, List<String> inputs) {
 
-  public Stage {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(persona, "persona");
-    inputs = List.copyOf(inputs);
-  }
+    public Stage {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(persona, "persona");
+        inputs = List.copyOf(inputs);
+    }
 }

@@ -45,326 +45,324 @@ import org.slf4j.LoggerFactory;
  */
 final class TaskStateMachine implements Processor<byte[], byte[], Object, Object> {
 
-  private static final Logger log = LoggerFactory.getLogger(TaskStateMachine.class);
-  private static final String COMPONENT = "orchestrator";
-  private static final char DEADLINE = 'D';
-  private static final char PURGE = 'P';
-  /** Bounds the work of one punctuation so a burst of expiries cannot stall the stream thread. */
-  private static final int MAX_TIMERS_PER_PUNCTUATION = 5_000;
+    private static final Logger log = LoggerFactory.getLogger(TaskStateMachine.class);
+    private static final String COMPONENT = "orchestrator";
+    private static final char DEADLINE = 'D';
+    private static final char PURGE = 'P';
+    /** Bounds the work of one punctuation so a burst of expiries cannot stall the stream thread. */
+    private static final int MAX_TIMERS_PER_PUNCTUATION = 5_000;
 
-  private final Topics topics;
-  private final OrchestratorSettings settings;
-  private final TaskValidator validator;
-  private final Map<Mode, Pipeline> pipelines = new HashMap<>();
-  private final Deserializer<Task> taskDeserializer;
-  private final Deserializer<PersonaResult> resultDeserializer;
+    private final Topics topics;
+    private final OrchestratorSettings settings;
+    private final TaskValidator validator;
+    private final Map<Mode, Pipeline> pipelines;
+    private final Deserializer<Task> taskDeserializer;
+    private final Deserializer<PersonaResult> resultDeserializer;
 
-  private ProcessorContext<Object, Object> context;
-  private KeyValueStore<String, TaskState> states;
-  private KeyValueStore<String, String> timers;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, TaskState> states;
+    private KeyValueStore<String, String> timers;
 
-  TaskStateMachine(Topics topics, OrchestratorSettings settings) {
-    this.topics = topics;
-    this.settings = settings;
-    this.validator = new TaskValidator(settings);
-    for (Mode mode : Mode.values()) {
-      pipelines.put(mode, Pipeline.dialectic(mode));
+    TaskStateMachine(Topics topics, OrchestratorSettings settings, Map<Mode, Pipeline> pipelines) {
+        this.topics = topics;
+        this.settings = settings;
+        this.pipelines = Map.copyOf(pipelines);
+        this.validator = new TaskValidator(settings);
+        this.taskDeserializer = topics.tasks().valueSerde().deserializer();
+        this.resultDeserializer = topics.personaResults().valueSerde().deserializer();
     }
-    this.taskDeserializer = topics.tasks().valueSerde().deserializer();
-    this.resultDeserializer = topics.personaResults().valueSerde().deserializer();
-  }
 
-  @Override
-  public void init(ProcessorContext<Object, Object> context) {
-    this.context = context;
-    this.states = context.getStateStore(OrchestratorTopology.TASK_STORE);
-    this.timers = context.getStateStore(OrchestratorTopology.TIMER_STORE);
-    context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireTimers);
-  }
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.states = context.getStateStore(OrchestratorTopology.TASK_STORE);
+        this.timers = context.getStateStore(OrchestratorTopology.TIMER_STORE);
+        context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireTimers);
+    }
 
-  @Override
-  public void process(Record<byte[], byte[]> record) {
-    RecordMetadata source = context.recordMetadata().orElseThrow();
-    if (source.topic().equals(topics.tasks().name())) {
-      onTask(record, source);
-    } else {
-      onResult(record, source);
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        if (source.topic().equals(topics.tasks().name())) {
+            onTask(record, source);
+        } else {
+            onResult(record, source);
+        }
     }
-  }
 
-  private void onTask(Record<byte[], byte[]> record, RecordMetadata source) {
-    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-    Task task;
-    try {
-      task = taskDeserializer.deserialize(source.topic(), record.headers(), record.value());
-    } catch (SerializationException | IllegalArgumentException e) {
-      deadLetter(record, source, "value is not a decodable Task: " + e.getMessage());
-      return;
+    private void onTask(Record<byte[], byte[]> record, RecordMetadata source) {
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        Task task;
+        try {
+            task = taskDeserializer.deserialize(source.topic(), record.headers(), record.value());
+        } catch (SerializationException | IllegalArgumentException e) {
+            deadLetter(record, source, "value is not a decodable Task: " + e.getMessage());
+            return;
+        }
+        if (task == null) {
+            deadLetter(record, source, "value is empty (a tombstone is not a task)");
+            return;
+        }
+        var rejection = validator.rejection(key, task);
+        if (rejection.isPresent()) {
+            deadLetter(record, source, rejection.get());
+            return;
+        }
+        if (states.get(task.getTaskId()) != null) {
+            // Re-submitting a known id is idempotent: the first submission's single result stands.
+            log.debug("ignoring re-submitted task {}", task.getTaskId());
+            return;
+        }
+        accept(task);
     }
-    if (task == null) {
-      deadLetter(record, source, "value is empty (a tombstone is not a task)");
-      return;
-    }
-    var rejection = validator.rejection(key, task);
-    if (rejection.isPresent()) {
-      deadLetter(record, source, rejection.get());
-      return;
-    }
-    if (states.get(task.getTaskId()) != null) {
-      // Re-submitting a known id is idempotent: the first submission's single result stands.
-      log.debug("ignoring re-submitted task {}", task.getTaskId());
-      return;
-    }
-    accept(task);
-  }
 
-  private void accept(Task task) {
-    long now = context.currentSystemTimeMs();
-    Mode mode = task.getMode() == null ? settings.defaultMode() : Mode.parse(task.getMode()).orElseThrow();
-    long timeout = task.getTimeoutMs() != null ? task.getTimeoutMs() : settings.taskTimeout().toMillis();
-    long deadline = now + timeout;
-    List<StageTiming> stages = new ArrayList<>();
-    for (Stage stage : pipelines.get(mode).stages()) {
-      stages.add(StageTiming.newBuilder().setStage(stage.name()).setPersona(stage.persona())
-          .setStatus(StageStatus.PENDING).build());
+    private void accept(Task task) {
+        long now = context.currentSystemTimeMs();
+        Mode mode = task.getMode() == null ? settings.defaultMode() : Mode.parse(task.getMode()).orElseThrow();
+        long timeout = task.getTimeoutMs() != null ? task.getTimeoutMs() : settings.taskTimeout().toMillis();
+        long deadline = now + timeout;
+        List<StageTiming> stages = new ArrayList<>();
+        for (Stage stage : pipelines.get(mode).stages()) {
+            stages.add(StageTiming.newBuilder().setStage(stage.name()).setPersona(stage.persona())
+                    .setStatus(StageStatus.PENDING).build());
+        }
+        TaskLedger ledger = TaskLedger.newBuilder()
+                .setTaskId(task.getTaskId())
+                .setGoal(task.getGoal())
+                .setVariant("baseline")
+                .setMode(mode.wireName())
+                .setStatus(TaskStatus.ACCEPTED)
+                .setSubmittedAt(task.getSubmittedAt())
+                .setAcceptedAt(Instant.ofEpochMilli(now))
+                .setDeadlineAt(Instant.ofEpochMilli(deadline))
+                .setStages(stages)
+                .setAttributes(new HashMap<>(task.getAttributes()))
+                .build();
+        TaskState state = TaskState.newBuilder().setTask(task).setLedger(ledger).setOutputs(new HashMap<>()).build();
+        timers.put(timerKey(deadline, DEADLINE, task.getTaskId()), task.getTaskId());
+        advance(state, now);
+        save(state);
     }
-    TaskLedger ledger = TaskLedger.newBuilder()
-        .setTaskId(task.getTaskId())
-        .setGoal(task.getGoal())
-        .setVariant("baseline")
-        .setMode(mode.wireName())
-        .setStatus(TaskStatus.ACCEPTED)
-        .setSubmittedAt(task.getSubmittedAt())
-        .setAcceptedAt(Instant.ofEpochMilli(now))
-        .setDeadlineAt(Instant.ofEpochMilli(deadline))
-        .setStages(stages)
-        .setAttributes(new HashMap<>(task.getAttributes()))
-        .build();
-    TaskState state = TaskState.newBuilder().setTask(task).setLedger(ledger).setOutputs(new HashMap<>()).build();
-    timers.put(timerKey(deadline, DEADLINE, task.getTaskId()), task.getTaskId());
-    advance(state, now);
-    save(state);
-  }
 
-  private void onResult(Record<byte[], byte[]> record, RecordMetadata source) {
-    PersonaResult result;
-    try {
-      result = resultDeserializer.deserialize(source.topic(), record.headers(), record.value());
-    } catch (SerializationException | IllegalArgumentException e) {
-      deadLetter(record, source, "value is not a decodable PersonaResult: " + e.getMessage());
-      return;
+    private void onResult(Record<byte[], byte[]> record, RecordMetadata source) {
+        PersonaResult result;
+        try {
+            result = resultDeserializer.deserialize(source.topic(), record.headers(), record.value());
+        } catch (SerializationException | IllegalArgumentException e) {
+            deadLetter(record, source, "value is not a decodable PersonaResult: " + e.getMessage());
+            return;
+        }
+        if (result == null) {
+            deadLetter(record, source, "value is empty (a tombstone is not a result)");
+            return;
+        }
+        TaskState state = states.get(result.getTaskId());
+        if (state == null) {
+            log.debug("ignoring result for unknown or purged task {}", result.getTaskId());
+            return;
+        }
+        if (state.getDone()) {
+            return; // a late or repeated result: the task's single result is already out
+        }
+        StageTiming timing = timing(state.getLedger(), result.getStage());
+        if (timing == null) {
+            deadLetter(record, source, "result names stage '" + result.getStage() + "', which task "
+                    + result.getTaskId() + " does not have");
+            return;
+        }
+        if (timing.getStatus() != StageStatus.REQUESTED || result.getAttempt() != timing.getAttempts()) {
+            return; // duplicate delivery (at-least-once workers) or an answer to a superseded attempt
+        }
+        long now = context.currentSystemTimeMs();
+        timing.setStartedAt(result.getStartedAt());
+        timing.setFirstTokenAt(result.getFirstTokenAt());
+        timing.setFinishedAt(result.getFinishedAt());
+        timing.setRecordedAt(Instant.ofEpochMilli(now));
+        timing.setInputTokens(result.getInputTokens());
+        timing.setOutputTokens(result.getOutputTokens());
+        timing.setModel(result.getModel());
+        timing.setWorkerId(result.getWorkerId());
+        timing.setCacheHit(result.getCacheHit());
+        if (result.getStatus() == ResultStatus.SUCCEEDED && result.getText() != null) {
+            timing.setStatus(StageStatus.SUCCEEDED);
+            state.getOutputs().put(result.getStage(), result);
+        } else {
+            timing.setStatus(StageStatus.FAILED);
+            timing.setError(result.getError() == null ? "the worker returned no text" : result.getError());
+        }
+        advance(state, now);
+        save(state);
     }
-    if (result == null) {
-      deadLetter(record, source, "value is empty (a tombstone is not a result)");
-      return;
-    }
-    TaskState state = states.get(result.getTaskId());
-    if (state == null) {
-      log.debug("ignoring result for unknown or purged task {}", result.getTaskId());
-      return;
-    }
-    if (state.getDone()) {
-      return; // a late or repeated result: the task's single result is already out
-    }
-    StageTiming timing = timing(state.getLedger(), result.getStage());
-    if (timing == null) {
-      deadLetter(record, source, "result names stage '" + result.getStage() + "', which task "
-          + result.getTaskId() + " does not have");
-      return;
-    }
-    if (timing.getStatus() != StageStatus.REQUESTED || result.getAttempt() != timing.getAttempts()) {
-      return; // duplicate delivery (at-least-once workers) or an answer to a superseded attempt
-    }
-    long now = context.currentSystemTimeMs();
-    timing.setStartedAt(result.getStartedAt());
-    timing.setFirstTokenAt(result.getFirstTokenAt());
-    timing.setFinishedAt(result.getFinishedAt());
-    timing.setRecordedAt(Instant.ofEpochMilli(now));
-    timing.setInputTokens(result.getInputTokens());
-    timing.setOutputTokens(result.getOutputTokens());
-    timing.setModel(result.getModel());
-    timing.setWorkerId(result.getWorkerId());
-    timing.setCacheHit(result.getCacheHit());
-    if (result.getStatus() == ResultStatus.SUCCEEDED && result.getText() != null) {
-      timing.setStatus(StageStatus.SUCCEEDED);
-      state.getOutputs().put(result.getStage(), result);
-    } else {
-      timing.setStatus(StageStatus.FAILED);
-      timing.setError(result.getError() == null ? "the worker returned no text" : result.getError());
-    }
-    advance(state, now);
-    save(state);
-  }
 
-  /** Requests every stage whose inputs are all present, and ends the task once its outcome is known. */
-  private void advance(TaskState state, long now) {
-    TaskLedger ledger = state.getLedger();
-    Pipeline pipeline = pipelines.get(Mode.parse(ledger.getMode()).orElseThrow());
-    for (StageTiming timing : ledger.getStages()) {
-      if (timing.getStatus() == StageStatus.FAILED) {
-        finish(state, now, "stage " + timing.getStage() + " failed: " + timing.getError());
-        return;
-      }
+    /** Requests every stage whose inputs are all present, and ends the task once its outcome is known. */
+    private void advance(TaskState state, long now) {
+        TaskLedger ledger = state.getLedger();
+        Pipeline pipeline = pipelines.get(Mode.parse(ledger.getMode()).orElseThrow());
+        for (StageTiming timing : ledger.getStages()) {
+            if (timing.getStatus() == StageStatus.FAILED) {
+                finish(state, now, "stage " + timing.getStage() + " failed: " + timing.getError());
+                return;
+            }
+        }
+        StageTiming last = timing(ledger, pipeline.finalStage().name());
+        if (last.getStatus() == StageStatus.SUCCEEDED) {
+            finish(state, now, null);
+            return;
+        }
+        for (Stage stage : pipeline.stages()) {
+            StageTiming timing = timing(ledger, stage.name());
+            if (timing.getStatus() == StageStatus.PENDING && inputsReady(state, stage)) {
+                request(state, stage, timing, now);
+            }
+        }
+        ledger.setStatus(TaskStatus.RUNNING);
     }
-    StageTiming last = timing(ledger, pipeline.finalStage().name());
-    if (last.getStatus() == StageStatus.SUCCEEDED) {
-      finish(state, now, null);
-      return;
+
+    private boolean inputsReady(TaskState state, Stage stage) {
+        return stage.inputs().stream().allMatch(state.getOutputs()::containsKey);
     }
-    for (Stage stage : pipeline.stages()) {
-      StageTiming timing = timing(ledger, stage.name());
-      if (timing.getStatus() == StageStatus.PENDING && inputsReady(state, stage)) {
-        request(state, stage, timing, now);
-      }
+
+    private void request(TaskState state, Stage stage, StageTiming timing, long now) {
+        Task task = state.getTask();
+        List<PersonaInput> inputs = new ArrayList<>(stage.inputs().size());
+        for (String input : stage.inputs()) {
+            PersonaResult output = state.getOutputs().get(input);
+            inputs.add(new PersonaInput(input, output.getPersona(), output.getText()));
+        }
+        timing.setAttempts(timing.getAttempts() + 1);
+        timing.setStatus(StageStatus.REQUESTED);
+        timing.setRequestedAt(Instant.ofEpochMilli(now));
+        PersonaRequest request = PersonaRequest.newBuilder()
+                .setTaskId(task.getTaskId())
+                .setStage(stage.name())
+                .setPersona(stage.persona())
+                .setAttempt(timing.getAttempts())
+                .setGoal(task.getGoal())
+                .setContext(task.getContext())
+                .setInputs(inputs)
+                .setVariant(state.getLedger().getVariant())
+                .setRequestedAt(Instant.ofEpochMilli(now))
+                .setDeadlineAt(state.getLedger().getDeadlineAt())
+                .setAttributes(task.getAttributes())
+                .build();
+        context.forward(new Record<>(task.getTaskId(), request, now), OrchestratorTopology.REQUESTS_SINK);
     }
-    ledger.setStatus(TaskStatus.RUNNING);
-  }
 
-  private boolean inputsReady(TaskState state, Stage stage) {
-    return stage.inputs().stream().allMatch(state.getOutputs()::containsKey);
-  }
+    /**
+     * Ends the task with its single result: SUCCEEDED when the final stage answered; otherwise PARTIAL when
+     * some stage produced text, FAILED when none did.
+     */
+    private void finish(TaskState state, long now, String failure) {
+        TaskLedger ledger = state.getLedger();
+        Pipeline pipeline = pipelines.get(Mode.parse(ledger.getMode()).orElseThrow());
+        Map<String, String> outputs = new HashMap<>();
+        state.getOutputs().forEach((stage, result) -> outputs.put(stage, result.getText()));
+        PersonaResult answer = state.getOutputs().get(pipeline.finalStage().name());
+        ResultStatus status = failure == null
+                ? ResultStatus.SUCCEEDED
+                : outputs.isEmpty() ? ResultStatus.FAILED : ResultStatus.PARTIAL;
+        for (StageTiming timing : ledger.getStages()) {
+            if (timing.getStatus() == StageStatus.PENDING) {
+                timing.setStatus(StageStatus.SKIPPED);
+            }
+        }
+        ledger.setStatus(switch (status) {
+            case SUCCEEDED -> TaskStatus.SUCCEEDED;
+            case PARTIAL -> TaskStatus.PARTIAL;
+            case FAILED -> TaskStatus.FAILED;
+        });
+        ledger.setFinishedAt(Instant.ofEpochMilli(now));
+        ledger.setReason(failure);
+        SynthesisResult result = SynthesisResult.newBuilder()
+                .setTaskId(ledger.getTaskId())
+                .setStatus(status)
+                .setText(answer == null ? null : answer.getText())
+                .setReason(failure)
+                .setGoal(ledger.getGoal())
+                .setMode(ledger.getMode())
+                .setVariant(ledger.getVariant())
+                .setOutputs(outputs)
+                .setSubmittedAt(ledger.getSubmittedAt())
+                .setFinishedAt(Instant.ofEpochMilli(now))
+                .build();
+        context.forward(new Record<>(ledger.getTaskId(), result, now), OrchestratorTopology.RESULTS_SINK);
 
-  private void request(TaskState state, Stage stage, StageTiming timing, long now) {
-    Task task = state.getTask();
-    List<PersonaInput> inputs = new ArrayList<>(stage.inputs().size());
-    for (String input : stage.inputs()) {
-      PersonaResult output = state.getOutputs().get(input);
-      inputs.add(new PersonaInput(input, output.getPersona(), output.getText()));
+        // Keep only what duplicate detection and the ledger need; outputs already left in the result.
+        state.setDone(true);
+        state.setOutputs(new HashMap<>());
+        state.getTask().setContext(null);
+        timers.delete(timerKey(ledger.getDeadlineAt().toEpochMilli(), DEADLINE, ledger.getTaskId()));
+        timers.put(timerKey(now + settings.retention().toMillis(), PURGE, ledger.getTaskId()), ledger.getTaskId());
     }
-    timing.setAttempts(timing.getAttempts() + 1);
-    timing.setStatus(StageStatus.REQUESTED);
-    timing.setRequestedAt(Instant.ofEpochMilli(now));
-    PersonaRequest request = PersonaRequest.newBuilder()
-        .setTaskId(task.getTaskId())
-        .setStage(stage.name())
-        .setPersona(stage.persona())
-        .setAttempt(timing.getAttempts())
-        .setGoal(task.getGoal())
-        .setContext(task.getContext())
-        .setInputs(inputs)
-        .setVariant(state.getLedger().getVariant())
-        .setRequestedAt(Instant.ofEpochMilli(now))
-        .setDeadlineAt(state.getLedger().getDeadlineAt())
-        .setAttributes(task.getAttributes())
-        .build();
-    context.forward(new Record<>(task.getTaskId(), request, now), OrchestratorTopology.REQUESTS_SINK);
-  }
 
-  /**
-   * Ends the task with its single result: SUCCEEDED when the final stage answered; otherwise PARTIAL when
-   * some stage produced text, FAILED when none did.
-   */
-  private void finish(TaskState state, long now, String failure) {
-    TaskLedger ledger = state.getLedger();
-    Pipeline pipeline = pipelines.get(Mode.parse(ledger.getMode()).orElseThrow());
-    Map<String, String> outputs = new HashMap<>();
-    state.getOutputs().forEach((stage, result) -> outputs.put(stage, result.getText()));
-    PersonaResult answer = state.getOutputs().get(pipeline.finalStage().name());
-    ResultStatus status = failure == null
-        ? ResultStatus.SUCCEEDED
-        : outputs.isEmpty() ? ResultStatus.FAILED : ResultStatus.PARTIAL;
-    for (StageTiming timing : ledger.getStages()) {
-      if (timing.getStatus() == StageStatus.PENDING) {
-        timing.setStatus(StageStatus.SKIPPED);
-      }
+    private void save(TaskState state) {
+        TaskLedger ledger = state.getLedger();
+        ledger.setTransitions(ledger.getTransitions() + 1);
+        states.put(ledger.getTaskId(), state);
+        context.forward(new Record<>(ledger.getTaskId(), ledger, context.currentSystemTimeMs()),
+                OrchestratorTopology.LEDGER_SINK);
     }
-    ledger.setStatus(switch (status) {
-      case SUCCEEDED -> TaskStatus.SUCCEEDED;
-      case PARTIAL -> TaskStatus.PARTIAL;
-      case FAILED -> TaskStatus.FAILED;
-    });
-    ledger.setFinishedAt(Instant.ofEpochMilli(now));
-    ledger.setReason(failure);
-    SynthesisResult result = SynthesisResult.newBuilder()
-        .setTaskId(ledger.getTaskId())
-        .setStatus(status)
-        .setText(answer == null ? null : answer.getText())
-        .setReason(failure)
-        .setGoal(ledger.getGoal())
-        .setMode(ledger.getMode())
-        .setVariant(ledger.getVariant())
-        .setOutputs(outputs)
-        .setSubmittedAt(ledger.getSubmittedAt())
-        .setFinishedAt(Instant.ofEpochMilli(now))
-        .build();
-    context.forward(new Record<>(ledger.getTaskId(), result, now), OrchestratorTopology.RESULTS_SINK);
 
-    // Keep only what duplicate detection and the ledger need; outputs already left in the result.
-    state.setDone(true);
-    state.setOutputs(new HashMap<>());
-    state.getTask().setContext(null);
-    timers.delete(timerKey(ledger.getDeadlineAt().toEpochMilli(), DEADLINE, ledger.getTaskId()));
-    timers.put(timerKey(now + settings.retention().toMillis(), PURGE, ledger.getTaskId()), ledger.getTaskId());
-  }
-
-  private void save(TaskState state) {
-    TaskLedger ledger = state.getLedger();
-    ledger.setTransitions(ledger.getTransitions() + 1);
-    states.put(ledger.getTaskId(), state);
-    context.forward(new Record<>(ledger.getTaskId(), ledger, context.currentSystemTimeMs()),
-        OrchestratorTopology.LEDGER_SINK);
-  }
-
-  /** Ends tasks past their deadline and forgets finished tasks past their retention. */
-  private void fireTimers(long now) {
-    List<String> due = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = timers.range(timerKey(0, DEADLINE, ""), timerKey(now, '~', ""))) {
-      while (it.hasNext() && due.size() < MAX_TIMERS_PER_PUNCTUATION) {
-        due.add(it.next().key);
-      }
+    /** Ends tasks past their deadline and forgets finished tasks past their retention. */
+    private void fireTimers(long now) {
+        List<String> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = timers.range(timerKey(0, DEADLINE, ""), timerKey(now, '~', ""))) {
+            while (it.hasNext() && due.size() < MAX_TIMERS_PER_PUNCTUATION) {
+                due.add(it.next().key);
+            }
+        }
+        for (String key : due) {
+            timers.delete(key);
+            char kind = key.charAt(14);
+            String taskId = key.substring(16);
+            TaskState state = states.get(taskId);
+            if (state == null) {
+                continue;
+            }
+            if (kind == PURGE && state.getDone()) {
+                states.delete(taskId);
+            } else if (kind == DEADLINE && !state.getDone()) {
+                expire(state, now);
+            }
+        }
     }
-    for (String key : due) {
-      timers.delete(key);
-      char kind = key.charAt(14);
-      String taskId = key.substring(16);
-      TaskState state = states.get(taskId);
-      if (state == null) {
-        continue;
-      }
-      if (kind == PURGE && state.getDone()) {
-        states.delete(taskId);
-      } else if (kind == DEADLINE && !state.getDone()) {
-        expire(state, now);
-      }
+
+    private void expire(TaskState state, long now) {
+        TaskLedger ledger = state.getLedger();
+        List<String> waiting = new ArrayList<>();
+        for (StageTiming timing : ledger.getStages()) {
+            if (timing.getStatus() == StageStatus.REQUESTED) {
+                waiting.add(timing.getStage());
+                timing.setStatus(StageStatus.FAILED);
+                timing.setError("deadline exceeded");
+            }
+        }
+        long allowed = ledger.getDeadlineAt().toEpochMilli() - ledger.getAcceptedAt().toEpochMilli();
+        finish(state, now, "deadline of " + Duration.ofMillis(allowed) + " exceeded while waiting for "
+                + (waiting.isEmpty() ? "nothing" : String.join(", ", waiting)));
+        save(state);
     }
-  }
 
-  private void expire(TaskState state, long now) {
-    TaskLedger ledger = state.getLedger();
-    List<String> waiting = new ArrayList<>();
-    for (StageTiming timing : ledger.getStages()) {
-      if (timing.getStatus() == StageStatus.REQUESTED) {
-        waiting.add(timing.getStage());
-        timing.setStatus(StageStatus.FAILED);
-        timing.setError("deadline exceeded");
-      }
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason) {
+        log.warn("rejected record {}-{}@{} to the dlq: {}", source.topic(), source.partition(), source.offset(), reason);
+        Headers headers = DeadLetters.headers(reason, COMPONENT, source.topic(), source.partition(), source.offset(),
+                Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        record.headers().forEach(headers::add);
+        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
+                OrchestratorTopology.DLQ_SINK);
     }
-    long allowed = ledger.getDeadlineAt().toEpochMilli() - ledger.getAcceptedAt().toEpochMilli();
-    finish(state, now, "deadline of " + Duration.ofMillis(allowed) + " exceeded while waiting for "
-        + (waiting.isEmpty() ? "nothing" : String.join(", ", waiting)));
-    save(state);
-  }
 
-  private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason) {
-    log.warn("rejected record {}-{}@{} to the dlq: {}", source.topic(), source.partition(), source.offset(), reason);
-    Headers headers = DeadLetters.headers(reason, COMPONENT, source.topic(), source.partition(), source.offset(),
-        Instant.ofEpochMilli(context.currentSystemTimeMs()));
-    record.headers().forEach(headers::add);
-    context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
-        OrchestratorTopology.DLQ_SINK);
-  }
-
-  private static StageTiming timing(TaskLedger ledger, String stage) {
-    for (StageTiming timing : ledger.getStages()) {
-      if (timing.getStage().equals(stage)) {
-        return timing;
-      }
+    private static StageTiming timing(TaskLedger ledger, String stage) {
+        for (StageTiming timing : ledger.getStages()) {
+            if (timing.getStage().equals(stage)) {
+                return timing;
+            }
+        }
+        return null;
     }
-    return null;
-  }
 
-  /** Timer keys sort by time: 13 zero-padded digits of epoch millis, the kind, then the task id. */
-  private static String timerKey(long at, char kind, String taskId) {
-    return String.format("%013d|%c|%s", at, kind, taskId);
-  }
+    /** Timer keys sort by time: 13 zero-padded digits of epoch millis, the kind, then the task id. */
+    private static String timerKey(long at, char kind, String taskId) {
+        return String.format("%013d|%c|%s", at, kind, taskId);
+    }
 }

@@ -34,169 +34,169 @@ import org.slf4j.LoggerFactory;
  */
 final class PersonaCall implements Runnable {
 
-  private static final Logger log = LoggerFactory.getLogger(PersonaCall.class);
+    private static final Logger log = LoggerFactory.getLogger(PersonaCall.class);
 
-  private final ConsumerRecord<byte[], byte[]> record;
-  private final PersonaProfile profile;
-  private final WorkerSettings settings;
-  private final WorkerOutput output;
-  private final Deserializer<PersonaRequest> requests;
-  private final ExecutorService modelCalls;
-  private final Consumer<AcknowledgeType> done;
-  private final String component;
+    private final ConsumerRecord<byte[], byte[]> record;
+    private final PersonaProfile profile;
+    private final WorkerSettings settings;
+    private final WorkerOutput output;
+    private final Deserializer<PersonaRequest> requests;
+    private final ExecutorService modelCalls;
+    private final Consumer<AcknowledgeType> done;
+    private final String component;
 
-  PersonaCall(ConsumerRecord<byte[], byte[]> record, PersonaProfile profile, WorkerSettings settings,
-      WorkerOutput output, Deserializer<PersonaRequest> requests, ExecutorService modelCalls,
-      Consumer<AcknowledgeType> done) {
-    this.record = record;
-    this.profile = profile;
-    this.settings = settings;
-    this.output = output;
-    this.requests = requests;
-    this.modelCalls = modelCalls;
-    this.done = done;
-    this.component = "worker." + profile.persona();
-  }
+    PersonaCall(ConsumerRecord<byte[], byte[]> record, PersonaProfile profile, WorkerSettings settings,
+            WorkerOutput output, Deserializer<PersonaRequest> requests, ExecutorService modelCalls,
+            Consumer<AcknowledgeType> done) {
+        this.record = record;
+        this.profile = profile;
+        this.settings = settings;
+        this.output = output;
+        this.requests = requests;
+        this.modelCalls = modelCalls;
+        this.done = done;
+        this.component = "worker." + profile.persona();
+    }
 
-  @Override
-  public void run() {
-    try {
-      PersonaRequest request;
-      try {
-        request = requests.deserialize(record.topic(), record.headers(), record.value());
-        if (request == null) {
-          throw new SerializationException("value is empty");
+    @Override
+    public void run() {
+        try {
+            PersonaRequest request;
+            try {
+                request = requests.deserialize(record.topic(), record.headers(), record.value());
+                if (request == null) {
+                    throw new SerializationException("value is empty");
+                }
+            } catch (SerializationException | IllegalArgumentException e) {
+                reject(null, "request is not a decodable PersonaRequest: " + e.getMessage());
+                return;
+            }
+            answer(request);
+        } catch (InterruptedException e) {
+            done.accept(AcknowledgeType.RELEASE); // shutting down: another worker takes it
+        } catch (RuntimeException e) {
+            log.error("unexpected failure serving {}-{}@{}; releasing it", record.topic(), record.partition(),
+                    record.offset(), e);
+            done.accept(AcknowledgeType.RELEASE);
         }
-      } catch (SerializationException | IllegalArgumentException e) {
-        reject(null, "request is not a decodable PersonaRequest: " + e.getMessage());
-        return;
-      }
-      answer(request);
-    } catch (InterruptedException e) {
-      done.accept(AcknowledgeType.RELEASE); // shutting down: another worker takes it
-    } catch (RuntimeException e) {
-      log.error("unexpected failure serving {}-{}@{}; releasing it", record.topic(), record.partition(),
-          record.offset(), e);
-      done.accept(AcknowledgeType.RELEASE);
     }
-  }
 
-  private void answer(PersonaRequest request) throws InterruptedException {
-    Instant started = Instant.now();
-    Prompt prompt = Prompts.build(profile, request);
-    Optional<Instant> deadline = Optional.ofNullable(request.getDeadlineAt());
-    String lastError = null;
-    int attempt = 0;
-    while (attempt < settings.retry().maxAttempts()) {
-      Duration timeout = settings.callTimeout();
-      if (deadline.isPresent()) {
-        Duration left = Duration.between(Instant.now(), deadline.get());
-        if (left.isNegative() || left.isZero()) {
-          lastError = lastError == null ? "task deadline passed" : lastError + "; then the task deadline passed";
-          break;
+    private void answer(PersonaRequest request) throws InterruptedException {
+        Instant started = Instant.now();
+        Prompt prompt = Prompts.build(profile, request);
+        Optional<Instant> deadline = Optional.ofNullable(request.getDeadlineAt());
+        String lastError = null;
+        int attempt = 0;
+        while (attempt < settings.retry().maxAttempts()) {
+            Duration timeout = settings.callTimeout();
+            if (deadline.isPresent()) {
+                Duration left = Duration.between(Instant.now(), deadline.get());
+                if (left.isNegative() || left.isZero()) {
+                    lastError = lastError == null ? "task deadline passed" : lastError + "; then the task deadline passed";
+                    break;
+                }
+                timeout = left.compareTo(timeout) < 0 ? left : timeout;
+            }
+            attempt++;
+            TokenPublisher tokens = new TokenPublisher(output, settings.tokenBatch(), request, attempt);
+            Future<Completion> call = modelCalls.submit(() -> profile.provider().complete(prompt, tokens));
+            Optional<Duration> retryAfter = Optional.empty();
+            try {
+                Completion completion = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                tokens.finish();
+                publish(request, success(request, completion, started, attempt));
+                return;
+            } catch (TimeoutException e) {
+                call.cancel(true);
+                lastError = "model call timed out after " + timeout.toMillis() + " ms";
+            } catch (InterruptedException e) {
+                call.cancel(true);
+                throw e;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof LlmException failure) {
+                    if (!failure.retryable()) {
+                        reject(request, "the model refused the request: " + failure.getMessage());
+                        return;
+                    }
+                    lastError = failure.getMessage();
+                    retryAfter = failure.retryAfter();
+                } else {
+                    lastError = "provider error: " + e.getCause();
+                }
+            }
+            if (attempt < settings.retry().maxAttempts()) {
+                log.debug("attempt {} for task {} {} failed, retrying: {}", attempt, request.getTaskId(),
+                        request.getStage(), lastError);
+                backoff(settings.retry().backoff(attempt + 1, retryAfter), deadline);
+            }
         }
-        timeout = left.compareTo(timeout) < 0 ? left : timeout;
-      }
-      attempt++;
-      TokenPublisher tokens = new TokenPublisher(output, settings.tokenBatch(), request, attempt);
-      Future<Completion> call = modelCalls.submit(() -> profile.provider().complete(prompt, tokens));
-      Optional<Duration> retryAfter = Optional.empty();
-      try {
-        Completion completion = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        tokens.finish();
-        publish(request, success(request, completion, started, attempt));
-        return;
-      } catch (TimeoutException e) {
-        call.cancel(true);
-        lastError = "model call timed out after " + timeout.toMillis() + " ms";
-      } catch (InterruptedException e) {
-        call.cancel(true);
-        throw e;
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof LlmException failure) {
-          if (!failure.retryable()) {
-            reject(request, "the model refused the request: " + failure.getMessage());
-            return;
-          }
-          lastError = failure.getMessage();
-          retryAfter = failure.retryAfter();
-        } else {
-          lastError = "provider error: " + e.getCause();
+        publish(request, failure(request, started, attempt, "gave up after " + attempt + " attempt(s): " + lastError));
+    }
+
+    private void backoff(Duration wait, Optional<Instant> deadline) throws InterruptedException {
+        Duration sleep = wait;
+        if (deadline.isPresent()) {
+            Duration left = Duration.between(Instant.now(), deadline.get());
+            sleep = left.compareTo(sleep) < 0 ? left : sleep;
         }
-      }
-      if (attempt < settings.retry().maxAttempts()) {
-        log.debug("attempt {} for task {} {} failed, retrying: {}", attempt, request.getTaskId(),
-            request.getStage(), lastError);
-        backoff(settings.retry().backoff(attempt + 1, retryAfter), deadline);
-      }
+        if (!sleep.isNegative() && !sleep.isZero()) {
+            Thread.sleep(sleep);
+        }
     }
-    publish(request, failure(request, started, attempt, "gave up after " + attempt + " attempt(s): " + lastError));
-  }
 
-  private void backoff(Duration wait, Optional<Instant> deadline) throws InterruptedException {
-    Duration sleep = wait;
-    if (deadline.isPresent()) {
-      Duration left = Duration.between(Instant.now(), deadline.get());
-      sleep = left.compareTo(sleep) < 0 ? left : sleep;
+    private void publish(PersonaRequest request, PersonaResult result) throws InterruptedException {
+        try {
+            output.result(result).get();
+            done.accept(AcknowledgeType.ACCEPT);
+        } catch (ExecutionException e) {
+            log.warn("could not publish the result of task {} {}; releasing the request for another try: {}",
+                    request.getTaskId(), request.getStage(), e.getCause().toString());
+            done.accept(AcknowledgeType.RELEASE);
+        }
     }
-    if (!sleep.isNegative() && !sleep.isZero()) {
-      Thread.sleep(sleep);
+
+    /** Sends the request to the dlq and, when it could be decoded, a failed result so its task ends now. */
+    private void reject(PersonaRequest request, String reason) throws InterruptedException {
+        try {
+            output.deadLetter(record, component, reason).get();
+            if (request != null) {
+                output.result(failure(request, Instant.now(), 1, reason)).get();
+            }
+            done.accept(AcknowledgeType.REJECT);
+        } catch (ExecutionException e) {
+            log.warn("could not write the dlq record for {}-{}@{}; releasing it: {}", record.topic(), record.partition(),
+                    record.offset(), e.getCause().toString());
+            done.accept(AcknowledgeType.RELEASE);
+        }
     }
-  }
 
-  private void publish(PersonaRequest request, PersonaResult result) throws InterruptedException {
-    try {
-      output.result(result).get();
-      done.accept(AcknowledgeType.ACCEPT);
-    } catch (ExecutionException e) {
-      log.warn("could not publish the result of task {} {}; releasing the request for another try: {}",
-          request.getTaskId(), request.getStage(), e.getCause().toString());
-      done.accept(AcknowledgeType.RELEASE);
+    private PersonaResult success(PersonaRequest request, Completion completion, Instant started, int attempts) {
+        return base(request, started, attempts)
+                .setStatus(ResultStatus.SUCCEEDED)
+                .setText(completion.text())
+                .setModel(completion.model())
+                .setFirstTokenAt(completion.firstTokenAt().orElse(null))
+                .setInputTokens(completion.inputTokens())
+                .setOutputTokens(completion.outputTokens())
+                .build();
     }
-  }
 
-  /** Sends the request to the dlq and, when it could be decoded, a failed result so its task ends now. */
-  private void reject(PersonaRequest request, String reason) throws InterruptedException {
-    try {
-      output.deadLetter(record, component, reason).get();
-      if (request != null) {
-        output.result(failure(request, Instant.now(), 1, reason)).get();
-      }
-      done.accept(AcknowledgeType.REJECT);
-    } catch (ExecutionException e) {
-      log.warn("could not write the dlq record for {}-{}@{}; releasing it: {}", record.topic(), record.partition(),
-          record.offset(), e.getCause().toString());
-      done.accept(AcknowledgeType.RELEASE);
+    private PersonaResult failure(PersonaRequest request, Instant started, int attempts, String error) {
+        return base(request, started, attempts).setStatus(ResultStatus.FAILED).setError(error).build();
     }
-  }
 
-  private PersonaResult success(PersonaRequest request, Completion completion, Instant started, int attempts) {
-    return base(request, started, attempts)
-        .setStatus(ResultStatus.SUCCEEDED)
-        .setText(completion.text())
-        .setModel(completion.model())
-        .setFirstTokenAt(completion.firstTokenAt().orElse(null))
-        .setInputTokens(completion.inputTokens())
-        .setOutputTokens(completion.outputTokens())
-        .build();
-  }
-
-  private PersonaResult failure(PersonaRequest request, Instant started, int attempts, String error) {
-    return base(request, started, attempts).setStatus(ResultStatus.FAILED).setError(error).build();
-  }
-
-  private PersonaResult.Builder base(PersonaRequest request, Instant started, int attempts) {
-    return PersonaResult.newBuilder()
-        .setTaskId(request.getTaskId())
-        .setStage(request.getStage())
-        .setPersona(profile.persona())
-        .setAttempt(request.getAttempt())
-        .setProvider(profile.provider().name())
-        .setModel(profile.model())
-        .setWorkerId(settings.workerId())
-        .setStartedAt(started)
-        .setFinishedAt(Instant.now())
-        .setCallAttempts(attempts)
-        .setDeliveryCount(record.deliveryCount().map(Short::intValue).orElse(1));
-  }
+    private PersonaResult.Builder base(PersonaRequest request, Instant started, int attempts) {
+        return PersonaResult.newBuilder()
+                .setTaskId(request.getTaskId())
+                .setStage(request.getStage())
+                .setPersona(profile.persona())
+                .setAttempt(request.getAttempt())
+                .setProvider(profile.provider().name())
+                .setModel(profile.model())
+                .setWorkerId(settings.workerId())
+                .setStartedAt(started)
+                .setFinishedAt(Instant.now())
+                .setCallAttempts(attempts)
+                .setDeliveryCount(record.deliveryCount().map(Short::intValue).orElse(1));
+    }
 }

@@ -14,12 +14,12 @@ import java.util.Objects;
  * @param temperature sampling temperature
  */
 public record PersonaProfile(
-    String persona, LlmProvider provider, String model, String systemPrompt, int maxTokens, double temperature) {
+        String persona, LlmProvider provider, String model, String systemPrompt, int maxTokens, double temperature) {
 
-  public PersonaProfile {
-    Objects.requireNonNull(persona, "persona");
-    Objects.requireNonNull(provider, "provider");
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(systemPrompt, "systemPrompt");
-  }
+    public PersonaProfile {
+        Objects.requireNonNull(persona, "persona");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(systemPrompt, "systemPrompt");
+    }
 }

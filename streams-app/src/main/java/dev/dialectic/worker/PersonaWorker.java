@@ -24,78 +24,78 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class PersonaWorker implements AutoCloseable {
 
-  private final PersonaProfile profile;
-  private final List<ShareConsumerLoop> loops = new ArrayList<>();
-  private final List<Thread> threads = new ArrayList<>();
-  private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
-  private final ExecutorService modelCalls = Executors.newVirtualThreadPerTaskExecutor();
-  private final Semaphore capacity;
-  private final int maxInFlight;
+    private final PersonaProfile profile;
+    private final List<ShareConsumerLoop> loops = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService modelCalls = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore capacity;
+    private final int maxInFlight;
 
-  PersonaWorker(PersonaProfile profile, WorkerSettings settings, Topics topics, WorkerOutput output,
-      Map<String, Object> consumerConfig, Function<Map<String, Object>, ShareConsumer<byte[], byte[]>> consumers,
-      Duration shutdownGrace) {
-    this.profile = profile;
-    this.maxInFlight = settings.maxInFlight();
-    this.capacity = new Semaphore(maxInFlight);
-    String topic = topics.persona(profile.persona()).name();
-    Deserializer<PersonaRequest> requests = topics.persona(profile.persona()).valueSerde().deserializer();
-    for (int i = 0; i < settings.consumers(); i++) {
-      Map<String, Object> config = new HashMap<>(consumerConfig);
-      config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics, profile.persona()));
-      config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-" + profile.persona() + "-" + i);
-      config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchSize());
-      config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
-      config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
-      String name = "worker-" + profile.persona() + "-" + i;
-      loops.add(new ShareConsumerLoop(consumers.apply(config), topic, capacity, settings.batchSize(),
-          (record, done) -> calls.submit(
-              new PersonaCall(record, profile, settings, output, requests, modelCalls, done)),
-          shutdownGrace, name));
+    PersonaWorker(PersonaProfile profile, WorkerSettings settings, Topics topics, WorkerOutput output,
+            Map<String, Object> consumerConfig, Function<Map<String, Object>, ShareConsumer<byte[], byte[]>> consumers,
+            Duration shutdownGrace) {
+        this.profile = profile;
+        this.maxInFlight = settings.maxInFlight();
+        this.capacity = new Semaphore(maxInFlight);
+        String topic = topics.persona(profile.persona()).name();
+        Deserializer<PersonaRequest> requests = topics.persona(profile.persona()).valueSerde().deserializer();
+        for (int i = 0; i < settings.consumers(); i++) {
+            Map<String, Object> config = new HashMap<>(consumerConfig);
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics, profile.persona()));
+            config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-" + profile.persona() + "-" + i);
+            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchSize());
+            config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+            config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+            String name = "worker-" + profile.persona() + "-" + i;
+            loops.add(new ShareConsumerLoop(consumers.apply(config), topic, capacity, settings.batchSize(),
+                    (record, done) -> calls.submit(
+                            new PersonaCall(record, profile, settings, output, requests, modelCalls, done)),
+                    shutdownGrace, name));
+        }
     }
-  }
 
-  /** The share group of {@code persona}'s workers. */
-  public static String groupId(Topics topics, String persona) {
-    return topics.prefix() + "worker." + persona;
-  }
-
-  /** A factory of real share consumers reading raw bytes (requests are decoded per call, so poison is isolated). */
-  static ShareConsumer<byte[], byte[]> kafkaConsumer(Map<String, Object> config) {
-    return new KafkaShareConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-  }
-
-  /** Starts the consumer loops, each on its own platform thread. */
-  void start() {
-    for (int i = 0; i < loops.size(); i++) {
-      Thread thread = Thread.ofPlatform().name("worker-" + profile.persona() + "-" + i).start(loops.get(i));
-      threads.add(thread);
+    /** The share group of {@code persona}'s workers. */
+    public static String groupId(Topics topics, String persona) {
+        return topics.prefix() + "worker." + persona;
     }
-  }
 
-  /** The persona served. */
-  public String persona() {
-    return profile.persona();
-  }
-
-  /** Calls running now (plus room reserved by a fetch under way). */
-  public int inFlight() {
-    return maxInFlight - capacity.availablePermits();
-  }
-
-  /** Stops fetching, lets running calls finish within the grace period, releases the rest, and waits. */
-  @Override
-  public void close() {
-    loops.forEach(ShareConsumerLoop::stop);
-    for (Thread thread : threads) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    /** A factory of real share consumers reading raw bytes (requests are decoded per call, so poison is isolated). */
+    static ShareConsumer<byte[], byte[]> kafkaConsumer(Map<String, Object> config) {
+        return new KafkaShareConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
-    calls.shutdownNow();
-    modelCalls.shutdownNow();
-  }
+
+    /** Starts the consumer loops, each on its own platform thread. */
+    void start() {
+        for (int i = 0; i < loops.size(); i++) {
+            Thread thread = Thread.ofPlatform().name("worker-" + profile.persona() + "-" + i).start(loops.get(i));
+            threads.add(thread);
+        }
+    }
+
+    /** The persona served. */
+    public String persona() {
+        return profile.persona();
+    }
+
+    /** Calls running now (plus room reserved by a fetch under way). */
+    public int inFlight() {
+        return maxInFlight - capacity.availablePermits();
+    }
+
+    /** Stops fetching, lets running calls finish within the grace period, releases the rest, and waits. */
+    @Override
+    public void close() {
+        loops.forEach(ShareConsumerLoop::stop);
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        calls.shutdownNow();
+        modelCalls.shutdownNow();
+    }
 }

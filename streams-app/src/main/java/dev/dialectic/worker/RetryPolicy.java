@@ -14,27 +14,27 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
 
-  public RetryPolicy {
-    if (maxAttempts < 1 || initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("need maxAttempts >= 1 and 0 <= initialBackoff <= maxBackoff");
+    public RetryPolicy {
+        if (maxAttempts < 1 || initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("need maxAttempts >= 1 and 0 <= initialBackoff <= maxBackoff");
+        }
     }
-  }
 
-  /** 4 attempts, backoff from 250 ms up to 10 s. */
-  public static RetryPolicy defaults() {
-    return new RetryPolicy(4, Duration.ofMillis(250), Duration.ofSeconds(10));
-  }
-
-  /**
-   * How long to wait before attempt {@code nextAttempt} (2 for the first retry): the provider's
-   * {@code Retry-After} when given, else a random time up to {@code initialBackoff * 2^(nextAttempt-2)}, capped.
-   */
-  public Duration backoff(int nextAttempt, Optional<Duration> retryAfter) {
-    if (retryAfter.isPresent()) {
-      return retryAfter.get().compareTo(maxBackoff) > 0 ? maxBackoff : retryAfter.get();
+    /** 4 attempts, backoff from 250 ms up to 10 s. */
+    public static RetryPolicy defaults() {
+        return new RetryPolicy(4, Duration.ofMillis(250), Duration.ofSeconds(10));
     }
-    long ceiling = initialBackoff.toMillis() << Math.min(20, Math.max(0, nextAttempt - 2));
-    ceiling = Math.min(ceiling, maxBackoff.toMillis());
-    return Duration.ofMillis(ceiling <= 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1));
-  }
+
+    /**
+     * How long to wait before attempt {@code nextAttempt} (2 for the first retry): the provider's
+     * {@code Retry-After} when given, else a random time up to {@code initialBackoff * 2^(nextAttempt-2)}, capped.
+     */
+    public Duration backoff(int nextAttempt, Optional<Duration> retryAfter) {
+        if (retryAfter.isPresent()) {
+            return retryAfter.get().compareTo(maxBackoff) > 0 ? maxBackoff : retryAfter.get();
+        }
+        long ceiling = initialBackoff.toMillis() << Math.min(20, Math.max(0, nextAttempt - 2));
+        ceiling = Math.min(ceiling, maxBackoff.toMillis());
+        return Duration.ofMillis(ceiling <= 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1));
+    }
 }

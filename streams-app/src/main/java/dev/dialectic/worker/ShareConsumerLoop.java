@@ -35,231 +35,231 @@ import org.slf4j.LoggerFactory;
  */
 final class ShareConsumerLoop implements Runnable {
 
-  private static final Logger log = LoggerFactory.getLogger(ShareConsumerLoop.class);
-  private static final Duration IDLE_POLL = Duration.ofMillis(500);
-  private static final Duration MAX_WAIT = Duration.ofMillis(200);
-  private static final Duration DEFAULT_LOCK = Duration.ofSeconds(30);
-  private static final Duration RENEW_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
+    private static final Logger log = LoggerFactory.getLogger(ShareConsumerLoop.class);
+    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    private static final Duration MAX_WAIT = Duration.ofMillis(200);
+    private static final Duration DEFAULT_LOCK = Duration.ofSeconds(30);
+    private static final Duration RENEW_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
 
-  private final ShareConsumer<byte[], byte[]> consumer;
-  private final String topic;
-  private final Semaphore capacity;
-  private final int batchSize;
-  private final BiFunction<ConsumerRecord<byte[], byte[]>, Consumer<AcknowledgeType>, Future<?>> starter;
-  private final Duration shutdownGrace;
-  private final String name;
+    private final ShareConsumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final Semaphore capacity;
+    private final int batchSize;
+    private final BiFunction<ConsumerRecord<byte[], byte[]>, Consumer<AcknowledgeType>, Future<?>> starter;
+    private final Duration shutdownGrace;
+    private final String name;
 
-  /** Requests of the current batch whose calls still run, by (partition, offset). */
-  private final Map<RecordKey, InFlight> running = new LinkedHashMap<>();
-  /** Calls that finished while their record was not acknowledgeable (lock lost, renewal not yet back). */
-  private final Map<RecordKey, AcknowledgeType> finishedUnacknowledged = new HashMap<>();
-  private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+    /** Requests of the current batch whose calls still run, by (partition, offset). */
+    private final Map<RecordKey, InFlight> running = new LinkedHashMap<>();
+    /** Calls that finished while their record was not acknowledgeable (lock lost, renewal not yet back). */
+    private final Map<RecordKey, AcknowledgeType> finishedUnacknowledged = new HashMap<>();
+    private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
 
-  private volatile boolean stopping;
-  private long stopRequestedAt;
+    private volatile boolean stopping;
+    private long stopRequestedAt;
 
-  ShareConsumerLoop(ShareConsumer<byte[], byte[]> consumer, String topic, Semaphore capacity, int batchSize,
-      BiFunction<ConsumerRecord<byte[], byte[]>, Consumer<AcknowledgeType>, Future<?>> starter,
-      Duration shutdownGrace, String name) {
-    this.consumer = consumer;
-    this.topic = topic;
-    this.capacity = capacity;
-    this.batchSize = batchSize;
-    this.starter = starter;
-    this.shutdownGrace = shutdownGrace;
-    this.name = name;
-  }
-
-  /** Asks the loop to stop fetching, let running calls finish within the grace period, then release the rest. */
-  void stop() {
-    if (!stopping) {
-      stopRequestedAt = System.nanoTime();
-      stopping = true; // seen within one poll timeout; no wakeup(), which would abort the graceful part
+    ShareConsumerLoop(ShareConsumer<byte[], byte[]> consumer, String topic, Semaphore capacity, int batchSize,
+            BiFunction<ConsumerRecord<byte[], byte[]>, Consumer<AcknowledgeType>, Future<?>> starter,
+            Duration shutdownGrace, String name) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.capacity = capacity;
+        this.batchSize = batchSize;
+        this.starter = starter;
+        this.shutdownGrace = shutdownGrace;
+        this.name = name;
     }
-  }
 
-  @Override
-  public void run() {
-    try {
-      consumer.subscribe(List.of(topic));
-      long lastRenewal = System.nanoTime();
-      while (true) {
-        if (running.isEmpty()) {
-          if (stopping) {
-            break;
-          }
-          fetch();
-          lastRenewal = System.nanoTime();
-          continue;
+    /** Asks the loop to stop fetching, let running calls finish within the grace period, then release the rest. */
+    void stop() {
+        if (!stopping) {
+            stopRequestedAt = System.nanoTime();
+            stopping = true; // seen within one poll timeout; no wakeup(), which would abort the graceful part
         }
-        long renewEvery = lockDuration().toNanos() / 2;
-        long untilRenewal = lastRenewal + renewEvery - System.nanoTime();
-        awaitOutcomes(Math.min(Math.max(0, untilRenewal), MAX_WAIT.toNanos()));
-        if (!running.isEmpty() && System.nanoTime() - lastRenewal >= renewEvery) {
-          renew();
-          lastRenewal = System.nanoTime();
-        }
-        if (stopping) {
-          long stoppingFor = System.nanoTime() - stopRequestedAt;
-          if (stoppingFor > shutdownGrace.toNanos() + CANCEL_GRACE.toNanos()) {
-            break; // calls that ignore cancellation: closing the consumer releases their requests
-          }
-          if (stoppingFor > shutdownGrace.toNanos()) {
-            running.values().forEach(call -> call.future().cancel(true)); // their outcome is RELEASE
-          }
-        }
-      }
-      consumer.commitSync();
-    } catch (RuntimeException e) {
-      log.error("{}: share consumer loop failed; its unacknowledged requests return to the group when their"
-          + " locks expire", name, e);
-    } finally {
-      running.values().forEach(call -> call.future().cancel(true));
-      capacity.release(running.size());
-      running.clear();
-      consumer.close(Duration.ofSeconds(10));
-    }
-  }
-
-  /** Polls once, if the worker has room for a whole batch (back-pressure: no room, no fetch). */
-  private void fetch() {
-    try {
-      if (!capacity.tryAcquire(batchSize, MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stop();
-      return;
-    }
-    int admitted = 0;
-    try {
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(IDLE_POLL);
-      for (ConsumerRecord<byte[], byte[]> record : records) {
-        if (!settleIfFinished(record)) {
-          admit(record);
-          admitted++;
-        }
-      }
-    } finally {
-      capacity.release(batchSize - admitted);
-    }
-  }
-
-  private void admit(ConsumerRecord<byte[], byte[]> record) {
-    RecordKey key = RecordKey.of(record);
-    Future<?> future = starter.apply(record, type -> outcomes.add(new Outcome(key, type)));
-    running.put(key, new InFlight(record, future));
-  }
-
-  /** A record whose call already finished while its lock was being renewed: acknowledge it, do not re-run it. */
-  private boolean settleIfFinished(ConsumerRecord<byte[], byte[]> record) {
-    AcknowledgeType type = finishedUnacknowledged.remove(RecordKey.of(record));
-    if (type == null) {
-      return false;
-    }
-    consumer.acknowledge(record, type);
-    return true;
-  }
-
-  private void awaitOutcomes(long waitNanos) {
-    boolean acknowledged = false;
-    try {
-      Outcome outcome = outcomes.poll(waitNanos, TimeUnit.NANOSECONDS);
-      while (outcome != null) {
-        acknowledged |= settle(outcome);
-        outcome = outcomes.poll();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stop();
-    }
-    if (acknowledged && !running.isEmpty()) {
-      consumer.commitAsync(); // finished requests leave now, not when the whole batch is done
-    }
-  }
-
-  private boolean settle(Outcome outcome) {
-    InFlight call = running.remove(outcome.key());
-    if (call == null) {
-      return false;
-    }
-    capacity.release();
-    if (call.lockHeld()) {
-      consumer.acknowledge(call.record(), outcome.type());
-      return true;
-    }
-    finishedUnacknowledged.put(outcome.key(), outcome.type());
-    return false;
-  }
-
-  /**
-   * Renews the locks of running calls. A renewed record comes back from the next poll, which fetches nothing
-   * new while renewals are pending; records that do not come back lost their lock (their results are still
-   * published; the orchestrator drops the duplicate if another worker answers too).
-   */
-  private void renew() {
-    List<RecordKey> renewing = new ArrayList<>();
-    running.forEach((key, call) -> {
-      if (call.lockHeld()) {
-        consumer.acknowledge(call.record(), AcknowledgeType.RENEW);
-        renewing.add(key);
-      }
-    });
-    if (renewing.isEmpty()) {
-      return;
-    }
-    consumer.commitSync(RENEW_TIMEOUT);
-    Set<RecordKey> back = new HashSet<>();
-    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ZERO)) {
-      RecordKey key = RecordKey.of(record);
-      InFlight call = running.get(key);
-      if (call != null) {
-        running.put(key, call.reattached(record));
-        back.add(key);
-      } else if (!settleIfFinished(record)) {
-        // Not ours to run now (we hold no capacity for it): give it back to the group.
-        consumer.acknowledge(record, AcknowledgeType.RELEASE);
-      }
-    }
-    for (RecordKey key : renewing) {
-      if (!back.contains(key)) {
-        log.warn("{}: lock of {} was not renewed; its call goes on, and its request may be served twice", name, key);
-        running.computeIfPresent(key, (k, call) -> call.detached());
-      }
-    }
-  }
-
-  private Duration lockDuration() {
-    return consumer.acquisitionLockTimeoutMs().map(ms -> Duration.ofMillis(ms)).orElse(DEFAULT_LOCK);
-  }
-
-  /** Where a record lives; share groups acknowledge by it. */
-  record RecordKey(int partition, long offset) {
-    static RecordKey of(ConsumerRecord<?, ?> record) {
-      return new RecordKey(record.partition(), record.offset());
     }
 
     @Override
-    public String toString() {
-      return partition + "@" + offset;
+    public void run() {
+        try {
+            consumer.subscribe(List.of(topic));
+            long lastRenewal = System.nanoTime();
+            while (true) {
+                if (running.isEmpty()) {
+                    if (stopping) {
+                        break;
+                    }
+                    fetch();
+                    lastRenewal = System.nanoTime();
+                    continue;
+                }
+                long renewEvery = lockDuration().toNanos() / 2;
+                long untilRenewal = lastRenewal + renewEvery - System.nanoTime();
+                awaitOutcomes(Math.min(Math.max(0, untilRenewal), MAX_WAIT.toNanos()));
+                if (!running.isEmpty() && System.nanoTime() - lastRenewal >= renewEvery) {
+                    renew();
+                    lastRenewal = System.nanoTime();
+                }
+                if (stopping) {
+                    long stoppingFor = System.nanoTime() - stopRequestedAt;
+                    if (stoppingFor > shutdownGrace.toNanos() + CANCEL_GRACE.toNanos()) {
+                        break; // calls that ignore cancellation: closing the consumer releases their requests
+                    }
+                    if (stoppingFor > shutdownGrace.toNanos()) {
+                        running.values().forEach(call -> call.future().cancel(true)); // their outcome is RELEASE
+                    }
+                }
+            }
+            consumer.commitSync();
+        } catch (RuntimeException e) {
+            log.error("{}: share consumer loop failed; its unacknowledged requests return to the group when their"
+                    + " locks expire", name, e);
+        } finally {
+            running.values().forEach(call -> call.future().cancel(true));
+            capacity.release(running.size());
+            running.clear();
+            consumer.close(Duration.ofSeconds(10));
+        }
     }
-  }
 
-  private record InFlight(ConsumerRecord<byte[], byte[]> record, Future<?> future, boolean lockHeld) {
-    InFlight(ConsumerRecord<byte[], byte[]> record, Future<?> future) {
-      this(record, future, true);
+    /** Polls once, if the worker has room for a whole batch (back-pressure: no room, no fetch). */
+    private void fetch() {
+        try {
+            if (!capacity.tryAcquire(batchSize, MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            return;
+        }
+        int admitted = 0;
+        try {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(IDLE_POLL);
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                if (!settleIfFinished(record)) {
+                    admit(record);
+                    admitted++;
+                }
+            }
+        } finally {
+            capacity.release(batchSize - admitted);
+        }
     }
 
-    InFlight reattached(ConsumerRecord<byte[], byte[]> renewed) {
-      return new InFlight(renewed, future, true);
+    private void admit(ConsumerRecord<byte[], byte[]> record) {
+        RecordKey key = RecordKey.of(record);
+        Future<?> future = starter.apply(record, type -> outcomes.add(new Outcome(key, type)));
+        running.put(key, new InFlight(record, future));
     }
 
-    InFlight detached() {
-      return new InFlight(record, future, false);
+    /** A record whose call already finished while its lock was being renewed: acknowledge it, do not re-run it. */
+    private boolean settleIfFinished(ConsumerRecord<byte[], byte[]> record) {
+        AcknowledgeType type = finishedUnacknowledged.remove(RecordKey.of(record));
+        if (type == null) {
+            return false;
+        }
+        consumer.acknowledge(record, type);
+        return true;
     }
-  }
 
-  private record Outcome(RecordKey key, AcknowledgeType type) {}
+    private void awaitOutcomes(long waitNanos) {
+        boolean acknowledged = false;
+        try {
+            Outcome outcome = outcomes.poll(waitNanos, TimeUnit.NANOSECONDS);
+            while (outcome != null) {
+                acknowledged |= settle(outcome);
+                outcome = outcomes.poll();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+        }
+        if (acknowledged && !running.isEmpty()) {
+            consumer.commitAsync(); // finished requests leave now, not when the whole batch is done
+        }
+    }
+
+    private boolean settle(Outcome outcome) {
+        InFlight call = running.remove(outcome.key());
+        if (call == null) {
+            return false;
+        }
+        capacity.release();
+        if (call.lockHeld()) {
+            consumer.acknowledge(call.record(), outcome.type());
+            return true;
+        }
+        finishedUnacknowledged.put(outcome.key(), outcome.type());
+        return false;
+    }
+
+    /**
+     * Renews the locks of running calls. A renewed record comes back from the next poll, which fetches nothing
+     * new while renewals are pending; records that do not come back lost their lock (their results are still
+     * published; the orchestrator drops the duplicate if another worker answers too).
+     */
+    private void renew() {
+        List<RecordKey> renewing = new ArrayList<>();
+        running.forEach((key, call) -> {
+            if (call.lockHeld()) {
+                consumer.acknowledge(call.record(), AcknowledgeType.RENEW);
+                renewing.add(key);
+            }
+        });
+        if (renewing.isEmpty()) {
+            return;
+        }
+        consumer.commitSync(RENEW_TIMEOUT);
+        Set<RecordKey> back = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ZERO)) {
+            RecordKey key = RecordKey.of(record);
+            InFlight call = running.get(key);
+            if (call != null) {
+                running.put(key, call.reattached(record));
+                back.add(key);
+            } else if (!settleIfFinished(record)) {
+                // Not ours to run now (we hold no capacity for it): give it back to the group.
+                consumer.acknowledge(record, AcknowledgeType.RELEASE);
+            }
+        }
+        for (RecordKey key : renewing) {
+            if (!back.contains(key)) {
+                log.warn("{}: lock of {} was not renewed; its call goes on, and its request may be served twice", name, key);
+                running.computeIfPresent(key, (k, call) -> call.detached());
+            }
+        }
+    }
+
+    private Duration lockDuration() {
+        return consumer.acquisitionLockTimeoutMs().map(ms -> Duration.ofMillis(ms)).orElse(DEFAULT_LOCK);
+    }
+
+    /** Where a record lives; share groups acknowledge by it. */
+    record RecordKey(int partition, long offset) {
+        static RecordKey of(ConsumerRecord<?, ?> record) {
+            return new RecordKey(record.partition(), record.offset());
+        }
+
+        @Override
+        public String toString() {
+            return partition + "@" + offset;
+        }
+    }
+
+    private record InFlight(ConsumerRecord<byte[], byte[]> record, Future<?> future, boolean lockHeld) {
+        InFlight(ConsumerRecord<byte[], byte[]> record, Future<?> future) {
+            this(record, future, true);
+        }
+
+        InFlight reattached(ConsumerRecord<byte[], byte[]> renewed) {
+            return new InFlight(renewed, future, true);
+        }
+
+        InFlight detached() {
+            return new InFlight(record, future, false);
+        }
+    }
+
+    private record Outcome(RecordKey key, AcknowledgeType type) {}
 }

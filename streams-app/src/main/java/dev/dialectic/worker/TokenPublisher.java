@@ -11,61 +11,61 @@ import java.time.Instant;
  */
 final class TokenPublisher implements TokenSink {
 
-  private final WorkerOutput output;
-  private final WorkerSettings.TokenBatching batching;
-  private final PersonaRequest request;
-  private final int callAttempt;
-  private final StringBuilder pending = new StringBuilder();
-  private int pendingTokens;
-  private long pendingSince;
-  private int seq;
+    private final WorkerOutput output;
+    private final WorkerSettings.TokenBatching batching;
+    private final PersonaRequest request;
+    private final int callAttempt;
+    private final StringBuilder pending = new StringBuilder();
+    private int pendingTokens;
+    private long pendingSince;
+    private int seq;
 
-  TokenPublisher(WorkerOutput output, WorkerSettings.TokenBatching batching, PersonaRequest request,
-      int callAttempt) {
-    this.output = output;
-    this.batching = batching;
-    this.request = request;
-    this.callAttempt = callAttempt;
-  }
+    TokenPublisher(WorkerOutput output, WorkerSettings.TokenBatching batching, PersonaRequest request,
+            int callAttempt) {
+        this.output = output;
+        this.batching = batching;
+        this.request = request;
+        this.callAttempt = callAttempt;
+    }
 
-  @Override
-  public void onToken(String text) {
-    if (!batching.enabled()) {
-      return;
+    @Override
+    public void onToken(String text) {
+        if (!batching.enabled()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (pendingTokens == 0) {
+            pendingSince = now;
+        }
+        pending.append(text);
+        pendingTokens++;
+        if (pendingTokens >= batching.maxTokens() || now - pendingSince >= batching.maxDelay().toNanos()) {
+            flush(false);
+        }
     }
-    long now = System.nanoTime();
-    if (pendingTokens == 0) {
-      pendingSince = now;
-    }
-    pending.append(text);
-    pendingTokens++;
-    if (pendingTokens >= batching.maxTokens() || now - pendingSince >= batching.maxDelay().toNanos()) {
-      flush(false);
-    }
-  }
 
-  /** Sends what is pending as the last chunk of the call. */
-  void finish() {
-    if (batching.enabled()) {
-      flush(true);
+    /** Sends what is pending as the last chunk of the call. */
+    void finish() {
+        if (batching.enabled()) {
+            flush(true);
+        }
     }
-  }
 
-  private void flush(boolean last) {
-    if (pendingTokens == 0 && !last) {
-      return;
+    private void flush(boolean last) {
+        if (pendingTokens == 0 && !last) {
+            return;
+        }
+        output.tokens(TokenChunk.newBuilder()
+                .setTaskId(request.getTaskId())
+                .setStage(request.getStage())
+                .setAttempt(request.getAttempt())
+                .setCallAttempt(callAttempt)
+                .setSeq(seq++)
+                .setText(pending.toString())
+                .setLast(last)
+                .setEmittedAt(Instant.now())
+                .build());
+        pending.setLength(0);
+        pendingTokens = 0;
     }
-    output.tokens(TokenChunk.newBuilder()
-        .setTaskId(request.getTaskId())
-        .setStage(request.getStage())
-        .setAttempt(request.getAttempt())
-        .setCallAttempt(callAttempt)
-        .setSeq(seq++)
-        .setText(pending.toString())
-        .setLast(last)
-        .setEmittedAt(Instant.now())
-        .build());
-    pending.setLength(0);
-    pendingTokens = 0;
-  }
 }

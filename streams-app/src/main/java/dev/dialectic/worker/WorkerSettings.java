@@ -14,53 +14,53 @@ import java.util.Objects;
  * @param tokenBatch how streamed tokens are batched onto the tokens topic
  */
 public record WorkerSettings(
-    String workerId,
-    int maxInFlight,
-    int consumers,
-    Duration callTimeout,
-    RetryPolicy retry,
-    TokenBatching tokenBatch) {
+        String workerId,
+        int maxInFlight,
+        int consumers,
+        Duration callTimeout,
+        RetryPolicy retry,
+        TokenBatching tokenBatch) {
 
-  public WorkerSettings {
-    Objects.requireNonNull(workerId, "workerId");
-    Objects.requireNonNull(callTimeout, "callTimeout");
-    Objects.requireNonNull(retry, "retry");
-    Objects.requireNonNull(tokenBatch, "tokenBatch");
-    if (maxInFlight < 1 || consumers < 1 || consumers > maxInFlight) {
-      throw new IllegalArgumentException(
-          "need 1 <= consumers <= maxInFlight, got consumers=" + consumers + ", maxInFlight=" + maxInFlight);
-    }
-  }
-
-  /** Requests one share consumer may hold at once. */
-  public int batchSize() {
-    return Math.max(1, maxInFlight / consumers);
-  }
-
-  /** Defaults: 256 calls in flight over 8 consumers, 2 minute call timeout, default retries and batching. */
-  public static WorkerSettings defaults(String workerId) {
-    return new WorkerSettings(workerId, 256, 8, Duration.ofMinutes(2), RetryPolicy.defaults(),
-        TokenBatching.defaults());
-  }
-
-  /**
-   * How streamed tokens are grouped into {@code TokenChunk} records: a chunk is sent when it holds
-   * {@code maxTokens} tokens or its first token is {@code maxDelay} old, and at the end of the call.
-   *
-   * @param enabled whether tokens are published at all
-   * @param maxTokens tokens per chunk at most
-   * @param maxDelay longest a token waits for its chunk
-   */
-  public record TokenBatching(boolean enabled, int maxTokens, Duration maxDelay) {
-    public TokenBatching {
-      Objects.requireNonNull(maxDelay, "maxDelay");
-      if (maxTokens < 1) {
-        throw new IllegalArgumentException("maxTokens must be positive");
-      }
+    public WorkerSettings {
+        Objects.requireNonNull(workerId, "workerId");
+        Objects.requireNonNull(callTimeout, "callTimeout");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(tokenBatch, "tokenBatch");
+        if (maxInFlight < 1 || consumers < 1 || consumers > maxInFlight) {
+            throw new IllegalArgumentException(
+                    "need 1 <= consumers <= maxInFlight, got consumers=" + consumers + ", maxInFlight=" + maxInFlight);
+        }
     }
 
-    public static TokenBatching defaults() {
-      return new TokenBatching(true, 32, Duration.ofMillis(100));
+    /** Requests one share consumer may hold at once. */
+    public int batchSize() {
+        return Math.max(1, maxInFlight / consumers);
     }
-  }
+
+    /** Defaults: 256 calls in flight over 32 consumers, 2 minute call timeout, default retries and batching. */
+    public static WorkerSettings defaults(String workerId) {
+        return new WorkerSettings(workerId, 256, 32, Duration.ofMinutes(2), RetryPolicy.defaults(),
+                TokenBatching.defaults());
+    }
+
+    /**
+     * How streamed tokens are grouped into {@code TokenChunk} records: a chunk is sent when it holds
+     * {@code maxTokens} tokens or its first token is {@code maxDelay} old, and at the end of the call.
+     *
+     * @param enabled whether tokens are published at all
+     * @param maxTokens tokens per chunk at most
+     * @param maxDelay longest a token waits for its chunk
+     */
+    public record TokenBatching(boolean enabled, int maxTokens, Duration maxDelay) {
+        public TokenBatching {
+            Objects.requireNonNull(maxDelay, "maxDelay");
+            if (maxTokens < 1) {
+                throw new IllegalArgumentException("maxTokens must be positive");
+            }
+        }
+
+        public static TokenBatching defaults() {
+            return new TokenBatching(true, 32, Duration.ofMillis(100));
+        }
+    }
 }

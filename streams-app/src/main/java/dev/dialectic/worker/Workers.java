@@ -29,82 +29,82 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class Workers implements AutoCloseable {
 
-  private final Producer<byte[], byte[]> producer;
-  private final List<PersonaWorker> workers = new ArrayList<>();
+    private final Producer<byte[], byte[]> producer;
+    private final List<PersonaWorker> workers = new ArrayList<>();
 
-  private Workers(Producer<byte[], byte[]> producer) {
-    this.producer = producer;
-  }
-
-  /**
-   * Starts one {@link PersonaWorker} per profile.
-   *
-   * @param clientConfig connection settings shared by the producer and consumers (bootstrap servers, security)
-   * @param groupSettings share-group configs to apply to every persona's group, beyond the ones always set
-   */
-  public static Workers start(Collection<PersonaProfile> profiles, WorkerSettings settings, Topics topics,
-      Map<String, Object> clientConfig, Map<String, String> groupSettings, Duration shutdownGrace) {
-    try (Admin admin = Admin.create(clientConfig)) {
-      for (PersonaProfile profile : profiles) {
-        configureGroup(admin, PersonaWorker.groupId(topics, profile.persona()), groupSettings);
-      }
+    private Workers(Producer<byte[], byte[]> producer) {
+        this.producer = producer;
     }
-    Map<String, Object> producerConfig = new HashMap<>(clientConfig);
-    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    producerConfig.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
-    producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-producer");
-    Workers workers = new Workers(new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
-        new ByteArraySerializer()));
-    WorkerOutput output = new WorkerOutput(workers.producer, topics);
-    for (PersonaProfile profile : profiles) {
-      PersonaWorker worker = new PersonaWorker(profile, settings, topics, output, clientConfig,
-          PersonaWorker::kafkaConsumer, shutdownGrace);
-      worker.start();
-      workers.workers.add(worker);
-    }
-    return workers;
-  }
 
-  /** The running persona workers. */
-  public List<PersonaWorker> workers() {
-    return List.copyOf(workers);
-  }
-
-  private static void configureGroup(Admin admin, String groupId, Map<String, String> extra) {
-    Map<String, String> configs = new HashMap<>();
-    configs.put("share.isolation.level", "read_committed");
-    configs.put("share.auto.offset.reset", "earliest");
-    configs.putAll(extra);
-    List<AlterConfigOp> ops = configs.entrySet().stream()
-        .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
-        .toList();
-    try {
-      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, groupId), ops))
-          .all().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("could not configure share group " + groupId + ": " + e.getCause().getMessage(),
-          e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("could not configure share group " + groupId + ": the broker did not answer"
-          + " within 30 s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while configuring share group " + groupId, e);
+    /**
+     * Starts one {@link PersonaWorker} per profile.
+     *
+     * @param clientConfig connection settings shared by the producer and consumers (bootstrap servers, security)
+     * @param groupSettings share-group configs to apply to every persona's group, beyond the ones always set
+     */
+    public static Workers start(Collection<PersonaProfile> profiles, WorkerSettings settings, Topics topics,
+            Map<String, Object> clientConfig, Map<String, String> groupSettings, Duration shutdownGrace) {
+        try (Admin admin = Admin.create(clientConfig)) {
+            for (PersonaProfile profile : profiles) {
+                configureGroup(admin, PersonaWorker.groupId(topics, profile.persona()), groupSettings);
+            }
+        }
+        Map<String, Object> producerConfig = new HashMap<>(clientConfig);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerConfig.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
+        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-producer");
+        Workers workers = new Workers(new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
+                new ByteArraySerializer()));
+        WorkerOutput output = new WorkerOutput(workers.producer, topics);
+        for (PersonaProfile profile : profiles) {
+            PersonaWorker worker = new PersonaWorker(profile, settings, topics, output, clientConfig,
+                    PersonaWorker::kafkaConsumer, shutdownGrace);
+            worker.start();
+            workers.workers.add(worker);
+        }
+        return workers;
     }
-  }
 
-  /** Stops every worker gracefully (see {@link PersonaWorker#close()}), then flushes and closes the producer. */
-  @Override
-  public void close() {
-    List<Thread> closing = workers.stream().map(w -> Thread.ofPlatform().start(w::close)).toList();
-    for (Thread thread : closing) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    /** The running persona workers. */
+    public List<PersonaWorker> workers() {
+        return List.copyOf(workers);
     }
-    producer.close(Duration.ofSeconds(10));
-  }
+
+    private static void configureGroup(Admin admin, String groupId, Map<String, String> extra) {
+        Map<String, String> configs = new HashMap<>();
+        configs.put("share.isolation.level", "read_committed");
+        configs.put("share.auto.offset.reset", "earliest");
+        configs.putAll(extra);
+        List<AlterConfigOp> ops = configs.entrySet().stream()
+                .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                .toList();
+        try {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, groupId), ops))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not configure share group " + groupId + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("could not configure share group " + groupId + ": the broker did not answer"
+                    + " within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while configuring share group " + groupId, e);
+        }
+    }
+
+    /** Stops every worker gracefully (see {@link PersonaWorker#close()}), then flushes and closes the producer. */
+    @Override
+    public void close() {
+        List<Thread> closing = workers.stream().map(w -> Thread.ofPlatform().start(w::close)).toList();
+        for (Thread thread : closing) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        producer.close(Duration.ofSeconds(10));
+    }
 }

@@ -1,10 +1,14 @@
 package dev.dialectic.localstack.junit;
 
 import dev.dialectic.localstack.SingleNodeBrokerConfig;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.AppInfoParser;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +58,20 @@ final class TestBroker implements AutoCloseable {
     }
 
     private static TestBroker inJvm() throws Exception {
+        // The test kit bootstraps only metadata.version; without the other production features at their
+        // defaults (as `kafka-storage format` writes them) share groups and transactions v2 stay disabled.
+        MetadataVersion version = MetadataVersion.latestProduction();
+        Map<String, Short> features = new HashMap<>();
+        for (Feature feature : Feature.PRODUCTION_FEATURES) {
+            if (feature != Feature.KRAFT_VERSION) {
+                features.put(feature.featureName(), feature.defaultLevel(version));
+            }
+        }
         TestKitNodes nodes = new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
-                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                .setBootstrapMetadata(BootstrapMetadata.fromVersions(version, features, "dialectic test broker"))
                 .build();
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
         SingleNodeBrokerConfig.SETTINGS.forEach(builder::setConfigProp);
