@@ -67,7 +67,8 @@ public final class DialecticService implements AutoCloseable {
                 streams.start();
             }
             if (config.runs(DialecticConfig.ROLE_WORKERS)) {
-                List<PersonaProfile> profiles = config.personas().stream().map(p -> ModelsConfig.profile(config, p)).toList();
+                ModelsConfig models = new ModelsConfig(config);
+                List<PersonaProfile> profiles = config.personas().stream().map(models::profile).toList();
                 workers = Workers.start(profiles, config.workerSettings(), topics, config.clientConfig(),
                         config.shareGroupSettings(), Duration.ofMillis(config.getLong(DialecticConfig.WORKER_SHUTDOWN_GRACE_MS)));
             }

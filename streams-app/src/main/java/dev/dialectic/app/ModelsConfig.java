@@ -3,10 +3,13 @@ package dev.dialectic.app;
 import dev.dialectic.llm.LlmProvider;
 import dev.dialectic.llm.simulated.SimulatedProfile;
 import dev.dialectic.llm.simulated.SimulatedProvider;
+import dev.dialectic.worker.ModelGuard;
 import dev.dialectic.worker.PersonaProfile;
 import dev.dialectic.worker.Prompts;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -21,27 +24,69 @@ import org.apache.kafka.common.config.ConfigException;
  * simulated.&lt;name&gt;.latency.ms          simulated latency (default: reference x simulated.speed.factor)
  * simulated.&lt;name&gt;.ttft.ms             simulated time to first token (default: 10% of latency)
  * simulated.&lt;name&gt;.tokens.per.second   simulated token rate (default: 20 / speed factor)
+ * persona.&lt;name&gt;.requests.per.minute    rate limit of the persona's model (default: none)
+ * persona.&lt;name&gt;.tokens.per.minute      token rate limit of the model (default: none)
+ * persona.&lt;name&gt;.max.concurrency        calls at once to the model from this process (default: none)
+ * persona.&lt;name&gt;.circuit.window         calls the circuit breaker judges by (default 20)
+ * persona.&lt;name&gt;.circuit.failure.rate   failure percentage that opens it (default 50)
+ * persona.&lt;name&gt;.circuit.open.ms        how long it stays open before a probe (default 10000)
+ * persona.&lt;name&gt;.limits.group           personas with the same group share one set of limits
+ *                                          (default: provider:model, so one model's limits are shared)
  * </pre>
  */
 final class ModelsConfig {
 
-    private ModelsConfig() {}
+    private final DialecticConfig config;
+    private final Map<String, ModelGuard> guards = new HashMap<>();
 
-    static PersonaProfile profile(DialecticConfig config, String persona) {
+    ModelsConfig(DialecticConfig config) {
+        this.config = config;
+    }
+
+    PersonaProfile profile(String persona) {
         Map<String, Object> own = config.originalsWithPrefix("persona." + persona + ".");
         String provider = string(own, "provider", config.getString(DialecticConfig.LLM_PROVIDER));
         LlmProvider llm = switch (provider) {
-            case "simulated" -> new SimulatedProvider(persona, simulatedProfile(config, persona));
+            case "simulated" -> new SimulatedProvider(persona, simulatedProfile(persona));
             default -> throw new ConfigException("persona." + persona + ".provider", provider,
                     "unknown provider (known: simulated)");
         };
-        return new PersonaProfile(persona, llm, string(own, "model", provider + "-" + persona),
-                string(own, "system.prompt", Prompts.defaultSystemPrompt(persona)),
-                Integer.parseInt(string(own, "max.tokens", "1024")),
-                Double.parseDouble(string(own, "temperature", "0.7")));
+        String model = string(own, "model", provider + "-" + persona);
+        String group = string(own, "limits.group", provider + ":" + model);
+        ModelGuard guard = guards.computeIfAbsent(group, name -> new ModelGuard(name, limits(persona, own)));
+        try {
+            return new PersonaProfile(persona, llm, model,
+                    string(own, "system.prompt", Prompts.defaultSystemPrompt(persona)),
+                    Integer.parseInt(string(own, "max.tokens", "1024")),
+                    Double.parseDouble(string(own, "temperature", "0.7")), guard);
+        } catch (NumberFormatException e) {
+            throw new ConfigException("persona." + persona + ".max.tokens/temperature: " + e.getMessage());
+        }
     }
 
-    static SimulatedProfile simulatedProfile(DialecticConfig config, String persona) {
+    private static ModelGuard.Limits limits(String persona, Map<String, Object> own) {
+        try {
+            ModelGuard.Limits none = ModelGuard.Limits.none();
+            return new ModelGuard.Limits(
+                    optionalInt(own, "requests.per.minute"),
+                    optionalInt(own, "tokens.per.minute"),
+                    optionalInt(own, "max.concurrency"),
+                    Integer.parseInt(string(own, "circuit.window", Integer.toString(none.circuitWindow()))),
+                    Float.parseFloat(string(own, "circuit.failure.rate",
+                            Float.toString(none.circuitFailureRatePercent()))),
+                    Duration.ofMillis(Long.parseLong(string(own, "circuit.open.ms",
+                            Long.toString(none.circuitOpenFor().toMillis())))));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("persona." + persona + " limits: " + e.getMessage());
+        }
+    }
+
+    private static Optional<Integer> optionalInt(Map<String, Object> values, String key) {
+        Object value = values.get(key);
+        return value == null ? Optional.empty() : Optional.of(Integer.parseInt(value.toString().strip()));
+    }
+
+    private SimulatedProfile simulatedProfile(String persona) {
         Map<String, Object> own = config.originalsWithPrefix("simulated." + persona + ".");
         SimulatedProfile profile = SimulatedProfile.reference(persona,
                 config.getDouble(DialecticConfig.SIMULATED_SPEED_FACTOR));

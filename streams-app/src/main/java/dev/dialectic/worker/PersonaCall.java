@@ -42,18 +42,20 @@ final class PersonaCall implements Runnable {
     private final WorkerOutput output;
     private final Deserializer<PersonaRequest> requests;
     private final ExecutorService modelCalls;
+    private final AnsweredRequests answered;
     private final Consumer<AcknowledgeType> done;
     private final String component;
 
     PersonaCall(ConsumerRecord<byte[], byte[]> record, PersonaProfile profile, WorkerSettings settings,
             WorkerOutput output, Deserializer<PersonaRequest> requests, ExecutorService modelCalls,
-            Consumer<AcknowledgeType> done) {
+            AnsweredRequests answered, Consumer<AcknowledgeType> done) {
         this.record = record;
         this.profile = profile;
         this.settings = settings;
         this.output = output;
         this.requests = requests;
         this.modelCalls = modelCalls;
+        this.answered = answered;
         this.done = done;
         this.component = "worker." + profile.persona();
     }
@@ -82,6 +84,10 @@ final class PersonaCall implements Runnable {
     }
 
     private void answer(PersonaRequest request) throws InterruptedException {
+        if (record.deliveryCount().orElse((short) 1) > 1 && alreadyAnswered(request)) {
+            done.accept(AcknowledgeType.ACCEPT);
+            return;
+        }
         Instant started = Instant.now();
         Prompt prompt = Prompts.build(profile, request);
         Optional<Instant> deadline = Optional.ofNullable(request.getDeadlineAt());
@@ -98,30 +104,52 @@ final class PersonaCall implements Runnable {
                 timeout = left.compareTo(timeout) < 0 ? left : timeout;
             }
             attempt++;
-            TokenPublisher tokens = new TokenPublisher(output, settings.tokenBatch(), request, attempt);
-            Future<Completion> call = modelCalls.submit(() -> profile.provider().complete(prompt, tokens));
             Optional<Duration> retryAfter = Optional.empty();
+            ModelGuard.Permit permit;
             try {
-                Completion completion = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-                tokens.finish();
-                publish(request, success(request, completion, started, attempt));
-                return;
-            } catch (TimeoutException e) {
-                call.cancel(true);
-                lastError = "model call timed out after " + timeout.toMillis() + " ms";
-            } catch (InterruptedException e) {
-                call.cancel(true);
-                throw e;
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof LlmException failure) {
-                    if (!failure.retryable()) {
+                permit = profile.guard().acquire(prompt.text().length() / 4, deadline);
+            } catch (LlmException limited) {
+                lastError = limited.getMessage();
+                if (deadline.isPresent()) {
+                    // Waiting for a rate limit or an open circuit is not an attempt at the model; the
+                    // deadline bounds the wait.
+                    attempt--;
+                    backoff(limited.retryAfter().orElse(settings.retry().initialBackoff()), deadline);
+                    continue;
+                }
+                permit = null;
+                retryAfter = limited.retryAfter();
+            }
+            if (permit != null) {
+                TokenPublisher tokens = new TokenPublisher(output, settings.tokenBatch(), request, attempt);
+                Future<Completion> call = modelCalls.submit(() -> profile.provider().complete(prompt, tokens));
+                try {
+                    Completion completion = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                    permit.succeeded(completion.outputTokens());
+                    tokens.finish();
+                    publish(request, success(request, completion, started, attempt));
+                    return;
+                } catch (TimeoutException e) {
+                    call.cancel(true);
+                    permit.failed(e);
+                    lastError = "model call timed out after " + timeout.toMillis() + " ms";
+                } catch (InterruptedException e) {
+                    call.cancel(true);
+                    permit.abandoned();
+                    throw e;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof LlmException failure && !failure.retryable()) {
+                        permit.refused();
                         reject(request, "the model refused the request: " + failure.getMessage());
                         return;
                     }
-                    lastError = failure.getMessage();
-                    retryAfter = failure.retryAfter();
-                } else {
-                    lastError = "provider error: " + e.getCause();
+                    permit.failed(e.getCause());
+                    if (e.getCause() instanceof LlmException failure) {
+                        lastError = failure.getMessage();
+                        retryAfter = failure.retryAfter();
+                    } else {
+                        lastError = "provider error: " + e.getCause();
+                    }
                 }
             }
             if (attempt < settings.retry().maxAttempts()) {
@@ -131,6 +159,21 @@ final class PersonaCall implements Runnable {
             }
         }
         publish(request, failure(request, started, attempt, "gave up after " + attempt + " attempt(s): " + lastError));
+    }
+
+    /** Whether an earlier delivery's result is already on persona.results (its worker died before acknowledging). */
+    private boolean alreadyAnswered(PersonaRequest request) {
+        try {
+            Optional<PersonaResult> earlier = answered.find(request);
+            earlier.ifPresent(result -> log.info("task {} {} attempt {} was already answered by {}; not calling the"
+                    + " model again", request.getTaskId(), request.getStage(), request.getAttempt(),
+                    result.getWorkerId()));
+            return earlier.isPresent();
+        } catch (RuntimeException e) {
+            log.warn("could not check whether task {} {} was already answered; calling the model: {}",
+                    request.getTaskId(), request.getStage(), e.toString());
+            return false;
+        }
     }
 
     private void backoff(Duration wait, Optional<Instant> deadline) throws InterruptedException {

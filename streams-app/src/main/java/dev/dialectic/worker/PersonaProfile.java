@@ -12,14 +12,17 @@ import java.util.Objects;
  * @param systemPrompt the persona's instructions
  * @param maxTokens longest answer asked for
  * @param temperature sampling temperature
+ * @param guard the model's limits and circuit breaker, shared by every persona calling the same model
  */
 public record PersonaProfile(
-        String persona, LlmProvider provider, String model, String systemPrompt, int maxTokens, double temperature) {
+        String persona, LlmProvider provider, String model, String systemPrompt, int maxTokens, double temperature,
+        ModelGuard guard) {
 
     public PersonaProfile {
         Objects.requireNonNull(persona, "persona");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(systemPrompt, "systemPrompt");
+        Objects.requireNonNull(guard, "guard");
     }
 }

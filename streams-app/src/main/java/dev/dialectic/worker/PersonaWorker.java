@@ -33,7 +33,7 @@ public final class PersonaWorker implements AutoCloseable {
     private final int maxInFlight;
 
     PersonaWorker(PersonaProfile profile, WorkerSettings settings, Topics topics, WorkerOutput output,
-            Map<String, Object> consumerConfig, Function<Map<String, Object>, ShareConsumer<byte[], byte[]>> consumers,
+            AnsweredRequests answered, Map<String, Object> consumerConfig, Function<Map<String, Object>, ShareConsumer<byte[], byte[]>> consumers,
             Duration shutdownGrace) {
         this.profile = profile;
         this.maxInFlight = settings.maxInFlight();
@@ -50,7 +50,7 @@ public final class PersonaWorker implements AutoCloseable {
             String name = "worker-" + profile.persona() + "-" + i;
             loops.add(new ShareConsumerLoop(consumers.apply(config), topic, capacity, settings.batchSize(),
                     (record, done) -> calls.submit(
-                            new PersonaCall(record, profile, settings, output, requests, modelCalls, done)),
+                            new PersonaCall(record, profile, settings, output, requests, modelCalls, answered, done)),
                     shutdownGrace, name));
         }
     }

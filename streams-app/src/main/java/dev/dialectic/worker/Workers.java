@@ -30,10 +30,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class Workers implements AutoCloseable {
 
     private final Producer<byte[], byte[]> producer;
+    private final AnsweredRequests answered;
     private final List<PersonaWorker> workers = new ArrayList<>();
 
-    private Workers(Producer<byte[], byte[]> producer) {
+    private Workers(Producer<byte[], byte[]> producer, AnsweredRequests answered) {
         this.producer = producer;
+        this.answered = answered;
     }
 
     /**
@@ -55,10 +57,10 @@ public final class Workers implements AutoCloseable {
         producerConfig.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-producer");
         Workers workers = new Workers(new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
-                new ByteArraySerializer()));
+                new ByteArraySerializer()), new AnsweredRequests(clientConfig, topics, settings.workerId()));
         WorkerOutput output = new WorkerOutput(workers.producer, topics);
         for (PersonaProfile profile : profiles) {
-            PersonaWorker worker = new PersonaWorker(profile, settings, topics, output, clientConfig,
+            PersonaWorker worker = new PersonaWorker(profile, settings, topics, output, workers.answered, clientConfig,
                     PersonaWorker::kafkaConsumer, shutdownGrace);
             worker.start();
             workers.workers.add(worker);
@@ -106,5 +108,6 @@ public final class Workers implements AutoCloseable {
             }
         }
         producer.close(Duration.ofSeconds(10));
+        answered.close();
     }
 }

@@ -8,12 +8,9 @@ import dev.dialectic.localstack.junit.WithLocalStack;
 import dev.dialectic.schema.ResultStatus;
 import dev.dialectic.schema.SynthesisResult;
 import dev.dialectic.schema.Task;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.Test;
 class CrashRecoveryTest {
 
     private PipelineHarness harness;
-    private final List<Process> apps = new ArrayList<>();
 
     @BeforeEach
     void setUp(TestStack stack) throws Exception {
@@ -34,13 +30,12 @@ class CrashRecoveryTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        apps.forEach(Process::destroyForcibly);
         harness.close();
     }
 
     @Test
     void everyTaskEndsWithExactlyOneResultAfterTheServiceIsKilledAndRestarted() throws Exception {
-        Process first = startApp("first");
+        Process first = harness.startApp("first", List.of("-Xmx512m"), Map.of());
         List<Task> tasks = IntStream.range(0, 100)
                 .mapToObj(i -> PipelineHarness.task("crash-" + i, "goal " + i, i % 2 == 0 ? "parallel" : "sequential"))
                 .toList();
@@ -52,7 +47,7 @@ class CrashRecoveryTest {
         int beforeRestart = harness.results().size();
         assertThat(beforeRestart).as("killed mid-run").isLessThan(100);
 
-        startApp("second");
+        harness.startApp("second", List.of("-Xmx512m"), Map.of());
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> harness.results().size() >= 100);
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15))
@@ -63,20 +58,5 @@ class CrashRecoveryTest {
                 .containsExactlyInAnyOrderElementsOf(tasks.stream().map(Task::getTaskId).toList());
         assertThat(results).extracting(SynthesisResult::getStatus).containsOnly(ResultStatus.SUCCEEDED);
         assertThat(harness.ledgers().values()).hasSize(100).allSatisfy(PipelineIntegrationTest::assertComplete);
-    }
-
-    /** Runs {@code dialectic app} in its own JVM and waits until it says it is running. */
-    private Process startApp(String name) throws IOException {
-        Path log = Files.createDirectories(Path.of("target", "crash-test")).resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(PipelineHarness.javaBinary().toString(),
-                "-cp", System.getProperty("java.class.path"), "-Xmx512m", DialecticApp.class.getName()));
-        command.addAll(harness.appArguments());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        apps.add(process);
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(process.isAlive()).as("app %s is alive; see %s", name, log).isTrue();
-            return Files.readString(log).contains("Dialectic running");
-        });
-        return process;
     }
 }

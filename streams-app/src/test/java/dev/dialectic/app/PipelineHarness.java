@@ -1,5 +1,6 @@
 package dev.dialectic.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dialectic.localstack.junit.TestStack;
@@ -10,6 +11,7 @@ import dev.dialectic.serde.RestSchemaRegistryClient;
 import dev.dialectic.serde.SchemaRegistryClient;
 import dev.dialectic.topics.Topic;
 import dev.dialectic.topics.Topics;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +46,7 @@ final class PipelineHarness implements AutoCloseable {
     final SchemaRegistryClient registry;
     final Topics topics;
     private final KafkaProducer<String, byte[]> producer;
+    private final List<Process> children = new ArrayList<>();
 
     PipelineHarness(TestStack stack) throws Exception {
         this.stack = stack;
@@ -90,16 +93,6 @@ final class PipelineHarness implements AutoCloseable {
             service.close();
             throw e;
         }
-    }
-
-    /** The settings as command-line arguments of {@code dialectic app}. */
-    List<String> appArguments() {
-        List<String> args = new ArrayList<>();
-        settings.forEach((key, value) -> {
-            args.add("--set");
-            args.add(key + "=" + value);
-        });
-        return args;
     }
 
     static Task task(String id, String goal, String mode) {
@@ -159,8 +152,34 @@ final class PipelineHarness implements AutoCloseable {
         return newest;
     }
 
+    /**
+     * Runs {@code dialectic app} in its own JVM with this harness's settings plus {@code overrides}, and waits
+     * until it says it is running. Its output goes to {@code target/child-apps/<name>.log}.
+     */
+    Process startApp(String name, List<String> jvmOptions, Map<String, String> overrides) throws IOException {
+        Path log = Files.createDirectories(Path.of("target", "child-apps")).resolve(prefix + name + ".log");
+        List<String> command = new ArrayList<>(List.of(javaBinary().toString(), "-cp",
+                System.getProperty("java.class.path")));
+        command.addAll(jvmOptions);
+        command.add(DialecticApp.class.getName());
+        Map<String, Object> all = new HashMap<>(settings);
+        all.putAll(overrides);
+        all.forEach((key, value) -> {
+            command.add("--set");
+            command.add(key + "=" + value);
+        });
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        children.add(process);
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            assertThat(process.isAlive()).as("app %s is alive; see %s", name, log).isTrue();
+            return Files.readString(log).contains("Dialectic running");
+        });
+        return process;
+    }
+
     @Override
     public void close() throws ExecutionException, InterruptedException {
+        children.forEach(Process::destroyForcibly);
         producer.close(Duration.ofSeconds(5));
         registry.close();
     }

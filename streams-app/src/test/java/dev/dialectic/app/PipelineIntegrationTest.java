@@ -169,4 +169,8 @@ class PipelineIntegrationTest {
                 s -> s.getFinishedAt().toEpochMilli() - s.getStartedAt().toEpochMilli()));
         return Math.max(durations.get("thesis"), durations.get("antithesis")) + durations.get("synthesis");
     }
+
+    static StageTiming stage(TaskLedger ledger, String name) {
+        return ledger.getStages().stream().filter(s -> s.getStage().equals(name)).findFirst().orElseThrow();
+    }
 }
