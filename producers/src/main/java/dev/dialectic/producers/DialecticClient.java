@@ -32,6 +32,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -197,7 +198,8 @@ public final class DialecticClient implements AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<TopicPartition, Long> start = submittedFrom();
-        try (KafkaConsumer<String, SynthesisResult> consumer = consumer(topics.results())) {
+        KafkaConsumer<String, SynthesisResult> consumer = consumer(topics.results());
+        try {
             List<TopicPartition> partitions = partitions(consumer, topics.results().name());
             consumer.assign(partitions);
             for (TopicPartition partition : partitions) {
@@ -219,6 +221,8 @@ public final class DialecticClient implements AutoCloseable {
                     }
                 }
             }
+        } finally {
+            closeNow(consumer);
         }
         return Collections.unmodifiableMap(found);
     }
@@ -231,7 +235,8 @@ public final class DialecticClient implements AutoCloseable {
      * @throws IllegalStateException if the {@code results} topic does not exist
      */
     public void followResults(boolean fromBeginning, Consumer<SynthesisResult> onEach, BooleanSupplier keepGoing) {
-        try (KafkaConsumer<String, SynthesisResult> consumer = consumer(topics.results())) {
+        KafkaConsumer<String, SynthesisResult> consumer = consumer(topics.results());
+        try {
             List<TopicPartition> partitions = partitions(consumer, topics.results().name());
             consumer.assign(partitions);
             if (fromBeginning) {
@@ -248,6 +253,8 @@ public final class DialecticClient implements AutoCloseable {
                     }
                 }
             }
+        } finally {
+            closeNow(consumer);
         }
     }
 
@@ -259,12 +266,15 @@ public final class DialecticClient implements AutoCloseable {
      * @throws TimeoutException if reading made no progress for {@code default.api.timeout.ms}
      */
     public void readResults(Consumer<SynthesisResult> onEach) {
-        try (KafkaConsumer<String, SynthesisResult> consumer = consumer(topics.results())) {
+        KafkaConsumer<String, SynthesisResult> consumer = consumer(topics.results());
+        try {
             readToEnd(consumer, partitions(consumer, topics.results().name()), record -> {
                 if (record.value() != null) {
                     onEach.accept(record.value());
                 }
             });
+        } finally {
+            closeNow(consumer);
         }
     }
 
@@ -282,9 +292,11 @@ public final class DialecticClient implements AutoCloseable {
     public Optional<TaskLedger> ledger(String taskId) {
         Topic<String, TaskLedger> ledger = topics.ledger();
         byte[] key = ledger.keySerde().serializer().serialize(ledger.name(), taskId);
-        try (KafkaConsumer<String, TaskLedger> consumer = consumer(ledger)) {
+        KafkaConsumer<String, TaskLedger> consumer = consumer(ledger);
+        try {
             int partitions = partitions(consumer, ledger.name()).size();
-            TopicPartition partition = new TopicPartition(ledger.name(), Utils.toPositive(Utils.murmur2(key)) % partitions);
+            TopicPartition partition =
+                    new TopicPartition(ledger.name(), Utils.toPositive(Utils.murmur2(key)) % partitions);
             List<TaskLedger> newest = new ArrayList<>(1);
             readToEnd(consumer, List.of(partition), record -> {
                 if (taskId.equals(record.key())) {
@@ -293,6 +305,8 @@ public final class DialecticClient implements AutoCloseable {
                 }
             });
             return newest.isEmpty() ? Optional.empty() : Optional.ofNullable(newest.getFirst());
+        } finally {
+            closeNow(consumer);
         }
     }
 
@@ -393,6 +407,15 @@ public final class DialecticClient implements AutoCloseable {
         properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
         Deserializer<V> values = topic.valueSerde().deserializer();
         return new KafkaConsumer<>(properties, topic.keySerde().deserializer(), values);
+    }
+
+    /**
+     * Closes a reader without waiting: it has no group to leave and nothing to commit, and a graceful close
+     * would wait for the fetch already in flight, which the broker may hold for {@code fetch.max.wait.ms}
+     * (half a second per ledger lookup).
+     */
+    private static void closeNow(KafkaConsumer<?, ?> consumer) {
+        consumer.close(CloseOptions.timeout(Duration.ZERO));
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
@@ -498,7 +521,10 @@ public final class DialecticClient implements AutoCloseable {
             return this;
         }
 
-        /** A registry client to use, shared: the Dialectic client does not close it. Give this or {@link #registryUrl}. */
+        /**
+         * A registry client to use, shared: the Dialectic client does not close it. Give this or
+         * {@link #registryUrl}.
+         */
         public Builder registry(SchemaRegistryClient registry) {
             this.registry = registry;
             return this;

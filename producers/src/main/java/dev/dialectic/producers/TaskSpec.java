@@ -127,7 +127,8 @@ public record TaskSpec(
 
         /** Adds one attribute, replacing an earlier value for the same name. */
         public Builder attribute(String name, String value) {
-            attributes.put(Objects.requireNonNull(name, "attribute name"), Objects.requireNonNull(value, "attribute value"));
+            attributes.put(Objects.requireNonNull(name, "attribute name"),
+                    Objects.requireNonNull(value, "attribute value"));
             return this;
         }
 

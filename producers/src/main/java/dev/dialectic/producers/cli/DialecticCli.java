@@ -78,7 +78,8 @@ public final class DialecticCli implements Callable<Integer> {
     private String registryUrl;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", scope = ScopeType.INHERIT,
-            defaultValue = Topics.DEFAULT_PREFIX, description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
+            defaultValue = Topics.DEFAULT_PREFIX,
+            description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
     private String topicPrefix;
 
     @Option(names = "--client-config", paramLabel = "FILE", scope = ScopeType.INHERIT,

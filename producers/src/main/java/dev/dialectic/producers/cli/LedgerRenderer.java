@@ -15,14 +15,14 @@ import java.util.stream.Stream;
  * against the actual total.
  *
  * <pre>
- * task 42  SUCCEEDED  mode parallel  variant baseline  total 15.6s (submitted → finished)
+ * task 42  SUCCEEDED  mode parallel  variant baseline  total 15.5s (submitted → finished)
  * goal: Should we adopt a four-day week?
- *             0s                                 15.5s
- * thesis      |███████████░                            |  SUCCEEDED  took 4.5s   ttft 300ms  tokens 120 in, 412 out
- * antithesis  |░█████████████████████████              |  SUCCEEDED  took 10.8s  ttft 400ms  tokens 130 in, 980 out
- * synthesis   |                          ░█████████████|  SUCCEEDED  took 4.4s   ttft 200ms  tokens 1500 in, 600 out
- *             █ model call  ░ waiting for a worker
- * critical path: ideal 15.2s = max(thesis 4.5s, antithesis 10.8s) + synthesis 4.4s; actual 15.6s (+400ms)
+ *              0s                       15.4s
+ * thesis      |█████████                     |  SUCCEEDED  took 4.5s   ttft 300ms  tokens 100 in, 400 out
+ * antithesis  |█████████████████████         |  SUCCEEDED  took 10.8s  ttft 400ms  tokens 100 in, 400 out
+ * synthesis   |                     █████████|  SUCCEEDED  took 4.4s   ttft 200ms  tokens 100 in, 400 out
+ *              █ model call  ░ waiting for a worker
+ * critical path: ideal 15.2s = max(thesis 4.5s, antithesis 10.8s) + synthesis 4.4s; actual 15.5s (+250ms)
  * </pre>
  *
  * <p>A stage's bar shows the wait from the orchestrator's request to the worker's start (░) and the model
@@ -45,11 +45,11 @@ record LedgerRenderer(int barWidth, boolean unicode) {
         }
     }
 
-    char callGlyph() {
+    private char callGlyph() {
         return unicode ? '█' : '#';
     }
 
-    char waitGlyph() {
+    private char waitGlyph() {
         return unicode ? '░' : '.';
     }
 
@@ -110,10 +110,12 @@ record LedgerRenderer(int barWidth, boolean unicode) {
         Instant finished = stage.getFinishedAt();
         if (requested != null) {
             Instant waitEnd = started != null ? started : finished;
-            fill(bar, requested.toEpochMilli(), waitEnd == null ? end : waitEnd.toEpochMilli(), start, end, waitGlyph());
+            long waitEndMillis = waitEnd == null ? end : waitEnd.toEpochMilli();
+            fill(bar, requested.toEpochMilli(), waitEndMillis, start, end, waitGlyph());
         }
         if (started != null) {
-            fill(bar, started.toEpochMilli(), finished == null ? end : finished.toEpochMilli(), start, end, callGlyph());
+            long callEndMillis = finished == null ? end : finished.toEpochMilli();
+            fill(bar, started.toEpochMilli(), callEndMillis, start, end, callGlyph());
         }
         return new String(bar);
     }

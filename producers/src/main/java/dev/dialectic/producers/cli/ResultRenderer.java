@@ -17,8 +17,8 @@ final class ResultRenderer {
         StringBuilder out = new StringBuilder();
         out.append("task ").append(result.getTaskId()).append("  ").append(result.getStatus())
                 .append("  mode ").append(result.getMode()).append("  variant ").append(result.getVariant())
-                .append("  total ")
-                .append(Durations.format(Duration.between(result.getSubmittedAt(), result.getFinishedAt()))).append('\n');
+                .append("  total ").append(Durations.format(Duration.between(result.getSubmittedAt(),
+                        result.getFinishedAt()))).append('\n');
         if (!result.getGoal().isEmpty()) {
             out.append("goal: ").append(LedgerRenderer.oneLine(result.getGoal(), 200)).append('\n');
         }

@@ -105,7 +105,8 @@ final class TaskFile {
             throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage().replaceAll("\\s+", " "));
         }
         if (!node.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object, got " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+            throw new IllegalArgumentException(
+                    "expected a JSON object, got " + node.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();

@@ -89,9 +89,12 @@ class DialecticCliClusterTest {
 
                 {"id": "f-3", "goal": "This one will fail", "attributes": {"team": "qa"}}
                 """);
+        FakeOrchestrator orchestrator = new FakeOrchestrator(stack.bootstrapServers(), topics);
         int exit;
-        try (FakeOrchestrator orchestrator = new FakeOrchestrator(stack.bootstrapServers(), topics)) {
+        try {
             exit = run("submit", "--file", file.toString(), "--show", "--wait-timeout", "30s");
+        } finally {
+            orchestrator.close();
         }
 
         assertThat(exit).isZero();
@@ -109,8 +112,11 @@ class DialecticCliClusterTest {
 
     @Test
     void theLedgerAndResultsCommandsShowWhatTheOrchestratorWrote() throws Exception {
-        try (FakeOrchestrator orchestrator = new FakeOrchestrator(stack.bootstrapServers(), topics)) {
+        FakeOrchestrator orchestrator = new FakeOrchestrator(stack.bootstrapServers(), topics);
+        try {
             assertThat(run("submit", "Is remote-first right for us?", "--id", "l-1", "--wait")).isZero();
+        } finally {
+            orchestrator.close();
         }
         assertThat(out.toString()).startsWith("l-1" + System.lineSeparator() + "task l-1  SUCCEEDED");
         reset();
