@@ -83,6 +83,11 @@ final class ShareConsumerLoop implements Runnable {
     public void run() {
         try {
             consumer.subscribe(List.of(topic));
+            consumer.setAcknowledgementCommitCallback((offsets, error) -> {
+                if (error != null) {
+                    log.warn("{}: acknowledgements {} failed: {}", name, offsets, error.toString());
+                }
+            });
             long lastRenewal = System.nanoTime();
             while (true) {
                 if (running.isEmpty()) {
@@ -175,8 +180,8 @@ final class ShareConsumerLoop implements Runnable {
             Thread.currentThread().interrupt();
             stop();
         }
-        if (acknowledged && !running.isEmpty()) {
-            consumer.commitAsync(); // finished requests leave now, not when the whole batch is done
+        if (acknowledged) {
+            consumer.commitAsync(); // finished requests leave now, not with the next fetch
         }
     }
 
