@@ -47,6 +47,9 @@ public final class PersonaWorker implements AutoCloseable {
             config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchSize());
             config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
             config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+            // An idle consumer's fetch waits at the broker until requests arrive (it is answered at once then);
+            // the 500 ms default makes dozens of idle consumers cost a whole core in empty fetches.
+            config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000);
             String name = "worker-" + profile.persona() + "-" + i;
             loops.add(new ShareConsumerLoop(consumers.apply(config), topic, capacity, settings.batchSize(),
                     (record, done) -> calls.submit(
