@@ -10,9 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -129,8 +127,7 @@ public final class DialecticApp implements Callable<Integer> {
 
     private static String oneLine(Throwable e) {
         Throwable shown = e;
-        while ((shown instanceof KafkaException && !(shown instanceof ConfigException)) && shown.getCause() != null
-                && shown.getMessage() == null) {
+        while (shown.getMessage() == null && shown.getCause() != null) {
             shown = shown.getCause();
         }
         String message = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();

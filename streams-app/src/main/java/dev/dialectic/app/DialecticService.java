@@ -4,6 +4,7 @@ import dev.dialectic.orchestrator.OrchestratorTopology;
 import dev.dialectic.orchestrator.Pipeline;
 import dev.dialectic.serde.RestSchemaRegistryClient;
 import dev.dialectic.serde.SchemaRegistryClient;
+import dev.dialectic.serde.SchemaRegistryException;
 import dev.dialectic.topics.Topic;
 import dev.dialectic.topics.Topics;
 import dev.dialectic.worker.PersonaProfile;
@@ -14,7 +15,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -30,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class DialecticService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DialecticService.class);
+    private static final Duration REACH_TIMEOUT = Duration.ofSeconds(15);
 
     private final SchemaRegistryClient registry;
     private final KafkaStreams orchestrator;
@@ -51,7 +55,11 @@ public final class DialecticService implements AutoCloseable {
         List<Topic<?, ?>> all = topics.all(personas);
         List<Topic<?, ?>> joined = new ArrayList<>(List.of(topics.tasks(), topics.personaResults()));
         try (Admin admin = Admin.create(config.clientConfig())) {
+            checkReachable(admin, registry, config);
             TopicProvisioner.ensure(admin, all, joined);
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
         }
 
         KafkaStreams streams = null;
@@ -80,6 +88,28 @@ public final class DialecticService implements AutoCloseable {
             throw e;
         }
         return new DialecticService(registry, streams, workers);
+    }
+
+    /** Fails fast, in one line, when the broker or the registry cannot be reached (instead of timing out later). */
+    private static void checkReachable(Admin admin, SchemaRegistryClient registry, DialecticConfig config) {
+        String bootstrap = String.join(",", config.getList(DialecticConfig.BOOTSTRAP_SERVERS));
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) REACH_TIMEOUT.toMillis()))
+                    .clusterId().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + bootstrap + " (" + e.getCause().getMessage()
+                    + "); start the local stack with ./dialectic stack, or pass --bootstrap-servers", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Kafka", e);
+        }
+        try {
+            registry.subjects();
+        } catch (SchemaRegistryException e) {
+            throw new IllegalStateException("cannot use the schema registry at "
+                    + config.getString(DialecticConfig.SCHEMA_REGISTRY_URL) + ": " + e.getMessage()
+                    + "; pass --registry-url", e);
+        }
     }
 
     /** The orchestrator's Kafka Streams instance, if this process runs it. */
