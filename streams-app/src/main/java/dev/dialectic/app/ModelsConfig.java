@@ -1,6 +1,8 @@
 package dev.dialectic.app;
 
 import dev.dialectic.llm.LlmProvider;
+import dev.dialectic.llm.openai.OpenAiProvider;
+import dev.dialectic.llm.openai.OpenAiSettings;
 import dev.dialectic.llm.simulated.SimulatedProfile;
 import dev.dialectic.llm.simulated.SimulatedProvider;
 import dev.dialectic.worker.ModelGuard;
@@ -24,6 +26,11 @@ import org.apache.kafka.common.config.ConfigException;
  * simulated.&lt;name&gt;.latency.ms          simulated latency (default: reference x simulated.speed.factor)
  * simulated.&lt;name&gt;.ttft.ms             simulated time to first token (default: 10% of latency)
  * simulated.&lt;name&gt;.tokens.per.second   simulated token rate (default: 20 / speed factor)
+ * persona.&lt;name&gt;.base.url           openai: server root, e.g. http://localhost:11434/v1 (default OpenAI's)
+ * persona.&lt;name&gt;.api.key.env        openai: environment variable holding the API key (default OPENAI_API_KEY)
+ * persona.&lt;name&gt;.api.key            openai: the key itself (prefer the environment variable)
+ * persona.&lt;name&gt;.connect.timeout.ms / first.token.timeout.ms / total.timeout.ms   openai timeouts
+ * persona.&lt;name&gt;.header.&lt;Name&gt;     openai: an extra request header
  * persona.&lt;name&gt;.requests.per.minute    rate limit of the persona's model (default: none)
  * persona.&lt;name&gt;.tokens.per.minute      token rate limit of the model (default: none)
  * persona.&lt;name&gt;.max.concurrency        calls at once to the model from this process (default: none)
@@ -48,8 +55,15 @@ final class ModelsConfig {
         String provider = string(own, "provider", config.getString(DialecticConfig.LLM_PROVIDER));
         LlmProvider llm = switch (provider) {
             case "simulated" -> new SimulatedProvider(persona, simulatedProfile(persona));
+            case "openai" -> {
+                if (!own.containsKey("model")) {
+                    throw new ConfigException("persona." + persona + ".model is required for the openai provider"
+                            + " (e.g. gpt-4o-mini, or llama3.2 on Ollama)");
+                }
+                yield new OpenAiProvider(OpenAiSettings.fromConfig("persona." + persona + ".", own));
+            }
             default -> throw new ConfigException("persona." + persona + ".provider", provider,
-                    "unknown provider (known: simulated)");
+                    "unknown provider (known: simulated, openai)");
         };
         String model = string(own, "model", provider + "-" + persona);
         String group = string(own, "limits.group", provider + ":" + model);

@@ -1,5 +1,6 @@
 package dev.dialectic.worker;
 
+import dev.dialectic.llm.LlmProvider;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.topics.Topics;
 import java.time.Duration;
@@ -74,6 +75,11 @@ public final class PersonaWorker implements AutoCloseable {
             Thread thread = Thread.ofPlatform().name("worker-" + profile.persona() + "-" + i).start(loops.get(i));
             threads.add(thread);
         }
+    }
+
+    /** The model provider answering this persona. */
+    LlmProvider provider() {
+        return profile.provider();
     }
 
     /** The persona served. */

@@ -1,5 +1,6 @@
 package dev.dialectic.worker;
 
+import dev.dialectic.llm.LlmProvider;
 import dev.dialectic.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,5 +110,6 @@ public final class Workers implements AutoCloseable {
         }
         producer.close(Duration.ofSeconds(10));
         answered.close();
+        workers.stream().map(PersonaWorker::provider).distinct().forEach(LlmProvider::close);
     }
 }
