@@ -154,13 +154,13 @@ public record OpenAiSettings(
             case "false" -> false;
             default -> throw config.invalid(INCLUDE_USAGE, flag, "must be true or false");
         }));
-        values.keySet().stream().filter(key -> key.startsWith(HEADER_PREFIX)).forEach(key -> {
-            String name = key.substring(HEADER_PREFIX.length());
+        values.keySet().stream().filter(setting -> setting.startsWith(HEADER_PREFIX)).forEach(setting -> {
+            String name = setting.substring(HEADER_PREFIX.length());
             try {
-                builder.header(name, config.string(key).orElse(""));
+                builder.header(name, config.string(setting).orElse(""));
             } catch (IllegalArgumentException e) {
                 // The header's value may be a secret: name only the key.
-                throw new ConfigException(keyPrefix + key + ": " + e.getMessage());
+                throw new ConfigException(keyPrefix + setting + ": " + e.getMessage());
             }
         });
         try {
