@@ -34,7 +34,7 @@ import org.apache.kafka.common.config.ConfigException;
  * persona.&lt;name&gt;.requests.per.minute    rate limit of the persona's model (default: none)
  * persona.&lt;name&gt;.tokens.per.minute      token rate limit of the model (default: none)
  * persona.&lt;name&gt;.max.concurrency        calls at once to the model from this process (default: none)
- * persona.&lt;name&gt;.circuit.window         calls the circuit breaker judges by (default 20)
+ * persona.&lt;name&gt;.circuit.window         calls the circuit breaker judges by (default 100)
  * persona.&lt;name&gt;.circuit.failure.rate   failure percentage that opens it (default 50)
  * persona.&lt;name&gt;.circuit.open.ms        how long it stays open before a probe (default 10000)
  * persona.&lt;name&gt;.limits.group           personas with the same group share one set of limits

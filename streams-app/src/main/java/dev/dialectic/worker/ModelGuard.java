@@ -202,9 +202,13 @@ public final class ModelGuard {
             }
         }
 
-        /** No rate or concurrency limit; a breaker opening at 50% failures over 20 calls, for 10 s. */
+        /**
+         * No rate or concurrency limit; a breaker opening at 50% failures over the last 100 calls, for 10 s. A
+         * shorter window opens by chance: at a 20% fault rate, 10 failures among 20 calls happen often enough
+         * over thousands of calls to stall a busy worker for no reason.
+         */
         public static Limits none() {
-            return new Limits(Optional.empty(), Optional.empty(), Optional.empty(), 20, 50f, Duration.ofSeconds(10));
+            return new Limits(Optional.empty(), Optional.empty(), Optional.empty(), 100, 50f, Duration.ofSeconds(10));
         }
 
         private static void requirePositive(Optional<Integer> value, String what) {

@@ -9,6 +9,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ModelGuardTest {
@@ -69,6 +70,21 @@ class ModelGuardTest {
                 .hasMessageContaining("circuit breaker");
         probe.succeeded(5);
         assertThat(guard.circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void theDefaultBreakerStaysClosedUnderATwentyPercentFaultRate() throws Exception {
+        ModelGuard guard = ModelGuard.unlimited("m");
+        SplittableRandom faults = new SplittableRandom(7);
+        for (int i = 0; i < 20_000; i++) {
+            ModelGuard.Permit permit = guard.acquire(1, Optional.empty());
+            if (faults.nextDouble() < 0.2) {
+                permit.failed(LlmException.retryable("503"));
+            } else {
+                permit.succeeded(1);
+            }
+            assertThat(guard.circuitState()).as("after call %d", i).isEqualTo(CircuitBreaker.State.CLOSED);
+        }
     }
 
     @Test
