@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the service's topics at start with their configured partitions, replication and configs, and checks
@@ -20,6 +21,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 final class TopicProvisioner {
 
     private static final long TIMEOUT_SECONDS = 60;
+    private static final long METADATA_RETRY_MILLIS = 100;
 
     private TopicProvisioner() {}
 
@@ -42,8 +44,8 @@ final class TopicProvisioner {
                     }
                 }
             }
-            Map<String, TopicDescription> described = admin.describeTopics(
-                    coPartitioned.stream().map(Topic::name).toList()).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described = describeOnceVisible(admin,
+                    coPartitioned.stream().map(Topic::name).toList());
             long counts = described.values().stream().mapToInt(d -> d.partitions().size()).distinct().count();
             if (counts > 1) {
                 StringBuilder detail = new StringBuilder();
@@ -52,6 +54,10 @@ final class TopicProvisioner {
                         + " but they have:" + detail);
             }
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalStateException("could not create topics: the brokers still do not know them after "
+                        + TIMEOUT_SECONDS + " s (" + e.getCause().getMessage() + ")", e.getCause());
+            }
             throw new IllegalStateException("could not create topics: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("could not create topics: the brokers did not answer within "
@@ -59,6 +65,25 @@ final class TopicProvisioner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Describes {@code names}, waiting for topics just created: the controller confirms a creation before every
+     * broker's metadata has it, and until then the broker answers that it does not host the topic.
+     */
+    private static Map<String, TopicDescription> describeOnceVisible(Admin admin, List<String> names)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > giveUpAt) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(METADATA_RETRY_MILLIS);
+            }
         }
     }
 }
