@@ -164,10 +164,9 @@ final class PersonaCall implements Runnable {
     /** Whether an earlier delivery's result is already on persona.results (its worker died before acknowledging). */
     private boolean alreadyAnswered(PersonaRequest request) {
         try {
-            Optional<PersonaResult> earlier = answered.find(request);
-            earlier.ifPresent(result -> log.info("task {} {} attempt {} was already answered by {}; not calling the"
-                    + " model again", request.getTaskId(), request.getStage(), request.getAttempt(),
-                    result.getWorkerId()));
+            Optional<String> earlier = answered.find(request);
+            earlier.ifPresent(worker -> log.info("task {} {} attempt {} was already answered by {}; not calling the"
+                    + " model again", request.getTaskId(), request.getStage(), request.getAttempt(), worker));
             return earlier.isPresent();
         } catch (RuntimeException e) {
             log.warn("could not check whether task {} {} was already answered; calling the model: {}",
