@@ -1,0 +1,263 @@
+package dev.dialectic.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./dialectic bench}: runs the benchmark scenarios against a local stack it starts (or a given cluster)
+ * with the simulated model, prints each headline figure as {@code name: value unit} on stdout, and writes the
+ * JSON and Markdown reports. See {@code bench/README.md} for what each figure means.
+ */
+@Command(name = "dialectic bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures Dialectic's overhead, modes, throughput and scale against a real broker and registry"
+                + " with the simulated model, and an in-process baseline. Figures go to stdout, progress to stderr,"
+                + " reports to --out.")
+public final class Benchmark implements Callable<Integer> {
+
+    /** Every scenario, in the order they run (the baseline after the overhead it is compared with). */
+    static final List<Scenario> SCENARIOS = List.of(new OverheadScenario(), new ModesScenario(),
+            new ThroughputScenario(), new ScaleScenario(), new BaselineScenario());
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--bootstrap-servers", description = "Measure against this Kafka cluster (with --registry-url)"
+            + " instead of starting a local stack.")
+    private String bootstrapServers;
+
+    @Option(names = "--registry-url", description = "The schema registry of --bootstrap-servers' cluster.")
+    private String registryUrl;
+
+    @Option(names = "--measure-process", paramLabel = "NAME=PID",
+            description = "With a given cluster: also measure the CPU of this local process (e.g. broker=1234)."
+                    + " Repeatable. A stack the run starts is measured anyway.")
+    private Map<String, Long> measuredProcesses = new LinkedHashMap<>();
+
+    @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
+            description = "Scenarios to run (default: all): overhead, modes, throughput, scale, baseline.")
+    private List<String> scenarios = SCENARIOS.stream().map(Scenario::name).toList();
+
+    @Option(names = "--quick", description = "Shorter defaults: the whole run in about two minutes.")
+    private boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Where the reports go (default: bench/target/bench-results).")
+    private Path out;
+
+    @Option(names = "--label", description = "A note stored with the run, e.g. what was tuned.")
+    private String label;
+
+    @Option(names = "--set", paramLabel = "[SCENARIO:]KEY=VALUE",
+            description = "A service setting (DialecticConfig key, streams.* and kafka.* included) for every"
+                    + " scenario, or only for SCENARIO's service. Repeatable.")
+    private List<String> sets = new ArrayList<>();
+
+    @Option(names = "--speed", description = "Simulated speed factor of overhead, modes and baseline (default 0.1:"
+            + " thesis 450 ms, antithesis 1.08 s, synthesis 1.42 s).")
+    private double speed = 0.1;
+
+    @Option(names = "--jitter", description = "Simulated timing jitter, a fraction (default 0).")
+    private double jitter;
+
+    @Option(names = "--rate", description = "Open-loop tasks/s of overhead and baseline (default 100).")
+    private double rate = 100;
+
+    @Option(names = "--warmup", converter = Durations.class,
+            description = "Load before overhead/baseline measure (default 5s; quick 3s).")
+    private Duration warmup;
+
+    @Option(names = "--duration", converter = Durations.class,
+            description = "How long overhead/baseline measure (default 30s; quick 10s).")
+    private Duration duration;
+
+    @Option(names = "--modes-tasks", description = "Goals run in each mode (default 200; quick 40).")
+    private Integer modesTasks;
+
+    @Option(names = "--modes-rate", description = "Open-loop tasks/s of the modes scenario (default 20).")
+    private double modesRate = 20;
+
+    @Option(names = "--outstanding", description = "Tasks in flight in the closed-loop throughput scenario"
+            + " (default 2000).")
+    private int outstanding = 2000;
+
+    @Option(names = "--throughput-warmup", converter = Durations.class,
+            description = "Load before throughput measures (default 10s; quick 5s).")
+    private Duration throughputWarmup;
+
+    @Option(names = "--throughput-duration", converter = Durations.class,
+            description = "How long throughput measures (default 60s; quick 15s).")
+    private Duration throughputDuration;
+
+    @Option(names = "--scale-tasks", description = "Tasks submitted at once in the scale scenario (default 10000;"
+            + " quick 2000).")
+    private Integer scaleTasks;
+
+    @Option(names = "--scale-latency", converter = Durations.class,
+            description = "Simulated latency of every stage in the scale scenario (default 2s).")
+    private Duration scaleLatency = Duration.ofSeconds(2);
+
+    public static void main(String[] args) {
+        // Kafka's test kit on the class path brings a log4j2.yaml (INFO to stdout), which log4j prefers to any
+        // log4j2.xml; stdout must carry only the figures.
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "bench-log4j2.xml");
+        }
+        System.exit(new CommandLine(new Benchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        BenchOptions options = options();
+        Map<String, Scenario> known = SCENARIOS.stream()
+                .collect(Collectors.toMap(Scenario::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        for (String name : scenarios) {
+            if (!known.containsKey(name.strip())) {
+                throw new ParameterException(spec.commandLine(), "unknown scenario '" + name + "' (known: "
+                        + String.join(", ", known.keySet()) + ")");
+            }
+        }
+        Overrides overrides;
+        try {
+            overrides = Overrides.parse(sets, known.keySet());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if ((bootstrapServers == null) != (registryUrl == null)) {
+            throw new ParameterException(spec.commandLine(), "give both --bootstrap-servers and --registry-url, or"
+                    + " neither (then a local stack is started)");
+        }
+        Instant startedAt = Instant.now();
+        String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC)
+                .format(startedAt);
+        String loadAtStart = loadAverage();
+        List<ScenarioReport> reports = new ArrayList<>();
+        String clusterDescription;
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        measuredProcesses.forEach((name, pid) -> processes.put(name, ProcessHandle.of(pid).orElseThrow(
+                () -> new ParameterException(spec.commandLine(), "no process " + pid + " (--measure-process)"))));
+        try (Cluster cluster = bootstrapServers != null ? Cluster.external(bootstrapServers, registryUrl, processes)
+                : Cluster.startLocal(message -> System.err.println("bench: " + message))) {
+            clusterDescription = cluster.describe();
+            RunContext context = new RunContext(cluster, options, overrides, runId);
+            for (Scenario scenario : SCENARIOS) {
+                if (!scenarios.stream().map(String::strip).toList().contains(scenario.name())) {
+                    continue;
+                }
+                ScenarioReport report = runOne(scenario, context);
+                context.record(report);
+                reports.add(report);
+                report.figures().forEach(figure -> System.out.println(figure.line()));
+                report.notes().forEach(note -> System.err.println("bench: " + scenario.name() + ": note: " + note));
+                System.out.flush();
+            }
+        }
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("id", runId);
+        run.put("label", label);
+        run.put("startedAt", startedAt.toString());
+        run.put("finishedAt", Instant.now().toString());
+        run.put("arguments", spec.commandLine().getParseResult().originalArgs());
+        run.put("cluster", clusterDescription);
+        run.put("machine", String.format(Locale.ROOT, "%d cores, Java %s, load average (1/5/15 min) %s at start, %s"
+                + " at end", Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAtStart, loadAverage()));
+        run.put("options", describe(options));
+        List<Path> written = ReportWriter.write(out != null ? out : defaultOut(), runId, run, reports);
+        System.err.println("bench: reports written to " + written.stream().map(Path::toString)
+                .collect(Collectors.joining(" and ")));
+        return reports.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
+    }
+
+    private static ScenarioReport runOne(Scenario scenario, RunContext context) {
+        long start = System.nanoTime();
+        try {
+            ScenarioReport report = scenario.run(context);
+            context.progress(String.format(Locale.ROOT, "%s done in %.0f s", scenario.name(),
+                    (System.nanoTime() - start) / 1e9));
+            return report;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            context.progress(scenario.name() + " failed: " + e);
+            e.printStackTrace();
+            return ScenarioReport.failed(scenario.name(), e.toString());
+        }
+    }
+
+    /** The options with the defaults of a full or a quick run filled in. */
+    private BenchOptions options() {
+        try {
+            return new BenchOptions(quick, speed, jitter, rate,
+                    warmup != null ? warmup : Duration.ofSeconds(quick ? 3 : 5),
+                    duration != null ? duration : Duration.ofSeconds(quick ? 10 : 30),
+                    modesTasks != null ? modesTasks : quick ? 40 : 200, modesRate, outstanding,
+                    throughputWarmup != null ? throughputWarmup : Duration.ofSeconds(quick ? 5 : 10),
+                    throughputDuration != null ? throughputDuration : Duration.ofSeconds(quick ? 15 : 60),
+                    scaleTasks != null ? scaleTasks : quick ? 2_000 : 10_000, scaleLatency);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> describe(BenchOptions options) {
+        Map<String, Object> described = new LinkedHashMap<>();
+        described.put("quick", options.quick());
+        described.put("speedFactor", options.speedFactor());
+        described.put("jitter", options.jitter());
+        described.put("rate", options.rate());
+        described.put("warmup", Durations.describe(options.warmup()));
+        described.put("duration", Durations.describe(options.duration()));
+        described.put("modesTasks", options.modesTasks());
+        described.put("modesRate", options.modesRate());
+        described.put("outstanding", options.outstanding());
+        described.put("throughputWarmup", Durations.describe(options.throughputWarmup()));
+        described.put("throughputDuration", Durations.describe(options.throughputDuration()));
+        described.put("scaleTasks", options.scaleTasks());
+        described.put("scaleLatency", Durations.describe(options.scaleLatency()));
+        return described;
+    }
+
+    /** {@code bench/target/bench-results} next to this jar when run from it, else below the working directory. */
+    private static Path defaultOut() {
+        try {
+            Path location = Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(location) && location.getParent() != null
+                    && location.getParent().getFileName().toString().equals("target")) {
+                return location.getParent().resolve("bench-results");
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall through to the working directory
+        }
+        return Path.of("bench", "target", "bench-results");
+    }
+
+    /** The 1, 5 and 15 minute load averages from /proc/loadavg, or the JVM's 1 minute figure elsewhere. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return String.join(" ", fields[0], fields[1], fields[2]);
+        } catch (IOException | RuntimeException e) {
+            return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.dialectic.bench;
+
+import dev.dialectic.app.DialecticConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What every scenario of one run shares: the cluster, the options, the {@code --set} overrides, the run's id
+ * (which makes topic prefixes unique), progress output and the reports of the scenarios that ran before.
+ */
+final class RunContext {
+
+    /** Settings that name the cluster or local paths: left out of reports. */
+    private static final Set<String> UNREPORTED = Set.of(DialecticConfig.BOOTSTRAP_SERVERS,
+            DialecticConfig.SCHEMA_REGISTRY_URL, DialecticConfig.SCHEMA_REGISTRY_USER_INFO,
+            DialecticConfig.SCHEMA_REGISTRY_BEARER_TOKEN, DialecticConfig.ORCHESTRATOR_STATE_DIR);
+
+    private final Cluster cluster;
+    private final BenchOptions options;
+    private final Overrides overrides;
+    private final String runId;
+    private final Map<String, ScenarioReport> earlier = new LinkedHashMap<>();
+
+    RunContext(Cluster cluster, BenchOptions options, Overrides overrides, String runId) {
+        this.cluster = cluster;
+        this.options = options;
+        this.overrides = overrides;
+        this.runId = runId;
+    }
+
+    Cluster cluster() {
+        return cluster;
+    }
+
+    BenchOptions options() {
+        return options;
+    }
+
+    /**
+     * The service settings of {@code scenario}: the cluster, a topic prefix of its own, its {@code defaults},
+     * then the {@code --set} overrides.
+     */
+    Map<String, String> serviceSettings(String scenario, Map<String, String> defaults) {
+        Map<String, String> base = new LinkedHashMap<>();
+        base.put(DialecticConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+        base.put(DialecticConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl());
+        base.put(DialecticConfig.TOPIC_PREFIX, "bench-" + runId + "-" + scenario + ".");
+        base.putAll(defaults);
+        return overrides.apply(scenario, base);
+    }
+
+    /** {@code settings} without the cluster's addresses, credentials and local paths. */
+    static Map<String, String> reportable(Map<String, String> settings) {
+        Map<String, String> shown = new LinkedHashMap<>(settings);
+        shown.keySet().removeIf(key -> UNREPORTED.contains(key) || key.contains("password")
+                || key.contains("sasl.jaas") || key.contains("token") || key.contains("secret"));
+        return shown;
+    }
+
+    /** Prints a progress line on stderr (stdout carries the figures). */
+    void progress(String message) {
+        System.err.println("bench: " + message);
+    }
+
+    /** The report of an earlier scenario of this run, if it ran. */
+    Optional<ScenarioReport> earlier(String scenario) {
+        return Optional.ofNullable(earlier.get(scenario));
+    }
+
+    void record(ScenarioReport report) {
+        earlier.put(report.name(), report);
+    }
+}
