@@ -1,6 +1,8 @@
 package dev.dialectic.app;
 
 import dev.dialectic.llm.LlmProvider;
+import dev.dialectic.llm.llamacpp.LlamaCppProvider;
+import dev.dialectic.llm.llamacpp.LlamaCppSettings;
 import dev.dialectic.llm.openai.OpenAiProvider;
 import dev.dialectic.llm.openai.OpenAiSettings;
 import dev.dialectic.llm.simulated.SimulatedProfile;
@@ -19,7 +21,7 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * <pre>
  * persona.&lt;name&gt;.provider        simulated | openai | llamacpp   (default: llm.provider)
- * persona.&lt;name&gt;.model           model name given to the provider
+ * persona.&lt;name&gt;.model           model name given to the provider (llamacpp: default the file's name)
  * persona.&lt;name&gt;.system.prompt   the persona's instructions
  * persona.&lt;name&gt;.max.tokens      longest answer (default 1024)
  * persona.&lt;name&gt;.temperature     sampling temperature (default 0.7)
@@ -31,6 +33,13 @@ import org.apache.kafka.common.config.ConfigException;
  * persona.&lt;name&gt;.api.key            openai: the key itself (prefer the environment variable)
  * persona.&lt;name&gt;.connect.timeout.ms / first.token.timeout.ms / total.timeout.ms   openai timeouts
  * persona.&lt;name&gt;.header.&lt;Name&gt;     openai: an extra request header
+ * persona.&lt;name&gt;.model.path         llamacpp: the GGUF model file (required)
+ * persona.&lt;name&gt;.context.size       llamacpp: tokens of context, shared by the slots (default 4096)
+ * persona.&lt;name&gt;.parallel           llamacpp: calls decoded at once, one slot each (default 1)
+ * persona.&lt;name&gt;.threads            llamacpp: CPU threads (default: llama.cpp's choice, one per core)
+ * persona.&lt;name&gt;.gpu.layers         llamacpp: layers offloaded to a GPU (default 0; needs a GPU build)
+ * persona.&lt;name&gt;.seed               llamacpp: sampling seed (default: random)
+ * persona.&lt;name&gt;.chat.template      llamacpp: a Jinja chat template replacing the model's
  * persona.&lt;name&gt;.requests.per.minute    rate limit of the persona's model (default: none)
  * persona.&lt;name&gt;.tokens.per.minute      token rate limit of the model (default: none)
  * persona.&lt;name&gt;.max.concurrency        calls at once to the model from this process (default: none)
@@ -40,11 +49,15 @@ import org.apache.kafka.common.config.ConfigException;
  * persona.&lt;name&gt;.limits.group           personas with the same group share one set of limits
  *                                          (default: provider:model, so one model's limits are shared)
  * </pre>
+ *
+ * <p>Personas whose llamacpp settings are all equal share one provider, so the model is loaded once; the workers
+ * close each distinct provider once.
  */
 final class ModelsConfig {
 
     private final DialecticConfig config;
     private final Map<String, ModelGuard> guards = new HashMap<>();
+    private final Map<LlamaCppSettings, LlamaCppProvider> llamaCpp = new HashMap<>();
 
     ModelsConfig(DialecticConfig config) {
         this.config = config;
@@ -62,10 +75,21 @@ final class ModelsConfig {
                 }
                 yield new OpenAiProvider(OpenAiSettings.fromConfig("persona." + persona + ".", own));
             }
+            case "llamacpp" -> {
+                if (!own.containsKey(LlamaCppSettings.MODEL_PATH)) {
+                    throw new ConfigException("persona." + persona + "." + LlamaCppSettings.MODEL_PATH
+                            + " is required for the llamacpp provider (a GGUF file, e.g."
+                            + " /models/qwen2.5-0.5b-instruct-q4_k_m.gguf)");
+                }
+                yield llamaCpp.computeIfAbsent(LlamaCppSettings.fromConfig("persona." + persona + ".", own),
+                        LlamaCppProvider::new);
+            }
             default -> throw new ConfigException("persona." + persona + ".provider", provider,
-                    "unknown provider (known: simulated, openai)");
+                    "unknown provider (known: simulated, openai, llamacpp)");
         };
-        String model = string(own, "model", provider + "-" + persona);
+        // A llamacpp model is named after its file, so personas sharing it share its limits by default.
+        String model = string(own, "model", llm instanceof LlamaCppProvider local
+                ? local.settings().modelName() : provider + "-" + persona);
         String group = string(own, "limits.group", provider + ":" + model);
         ModelGuard guard = guards.computeIfAbsent(group, name -> new ModelGuard(name, limits(persona, own)));
         try {

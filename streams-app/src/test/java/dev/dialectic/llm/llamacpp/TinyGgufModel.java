@@ -40,9 +40,9 @@ final class TinyGgufModel {
 
     /** A jinja chat template (the same shape as ChatML) that llama.cpp recognises and renders. */
     static final String CHAT_TEMPLATE = "{% for message in messages %}"
-            + "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+            + "{{ '### ' + message['role'] + ':\\n' + message['content'] + '\\n' }}"
             + "{% endfor %}"
-            + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+            + "{% if add_generation_prompt %}{{ '### assistant:\\n' }}{% endif %}";
 
     private static final int ALIGNMENT = 32;
     private static final int GGUF_VERSION = 3;
