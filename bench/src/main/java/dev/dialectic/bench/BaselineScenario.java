@@ -79,7 +79,7 @@ final class BaselineScenario implements Scenario {
     }
 
     private static LlmProvider provider(DialecticConfig config, String persona) {
-        return new SimulatedProvider(persona, SimulatedModels.profile(config, persona));
+        return new SimulatedProvider(persona, config.simulatedProfile(persona));
     }
 
     /** Overhead beyond the ideal with Kafka (from the overhead scenario) and without, side by side. */

@@ -1,5 +1,6 @@
 package dev.dialectic.app;
 
+import dev.dialectic.llm.simulated.SimulatedProfile;
 import dev.dialectic.orchestrator.OrchestratorSettings;
 import dev.dialectic.orchestrator.Pipeline;
 import dev.dialectic.tasks.Mode;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -180,6 +182,35 @@ public final class DialecticConfig extends AbstractConfig {
     /** Whether this process runs {@code role}. */
     public boolean runs(String role) {
         return getList(ROLES).contains(role);
+    }
+
+    /**
+     * The simulated model's profile for {@code persona}: the reference timings times
+     * {@value #SIMULATED_SPEED_FACTOR}, then {@code simulated.<persona>.latency.ms / ttft.ms /
+     * tokens.per.second}, jitter and injected faults.
+     *
+     * @throws ConfigException when a {@code simulated.<persona>.*} value is not valid
+     */
+    public SimulatedProfile simulatedProfile(String persona) {
+        Map<String, Object> own = originalsWithPrefix("simulated." + persona + ".");
+        SimulatedProfile profile = SimulatedProfile.reference(persona,
+                getDouble(DialecticConfig.SIMULATED_SPEED_FACTOR));
+        try {
+            if (own.containsKey("latency.ms")) {
+                profile = profile.withLatency(Duration.ofMillis(Long.parseLong(own.get("latency.ms").toString())));
+            }
+            if (own.containsKey("ttft.ms")) {
+                profile = profile.withTimeToFirstToken(Duration.ofMillis(Long.parseLong(own.get("ttft.ms").toString())));
+            }
+            if (own.containsKey("tokens.per.second")) {
+                profile = profile.withTokensPerSecond(Double.parseDouble(own.get("tokens.per.second").toString()));
+            }
+            return profile.withJitter(getDouble(DialecticConfig.SIMULATED_JITTER))
+                    .withFaults(getDouble(DialecticConfig.SIMULATED_ERROR_RATE),
+                            getDouble(DialecticConfig.SIMULATED_TIMEOUT_RATE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("simulated." + persona + ".*: " + e.getMessage());
+        }
     }
 
     /** Settings every Kafka client gets: bootstrap servers plus everything under {@code kafka.}. */

@@ -5,7 +5,6 @@ import dev.dialectic.llm.llamacpp.LlamaCppProvider;
 import dev.dialectic.llm.llamacpp.LlamaCppSettings;
 import dev.dialectic.llm.openai.OpenAiProvider;
 import dev.dialectic.llm.openai.OpenAiSettings;
-import dev.dialectic.llm.simulated.SimulatedProfile;
 import dev.dialectic.llm.simulated.SimulatedProvider;
 import dev.dialectic.worker.ModelGuard;
 import dev.dialectic.worker.PersonaProfile;
@@ -67,7 +66,7 @@ final class ModelsConfig {
         Map<String, Object> own = config.originalsWithPrefix("persona." + persona + ".");
         String provider = string(own, "provider", config.getString(DialecticConfig.LLM_PROVIDER));
         LlmProvider llm = switch (provider) {
-            case "simulated" -> new SimulatedProvider(persona, simulatedProfile(persona));
+            case "simulated" -> new SimulatedProvider(persona, config.simulatedProfile(persona));
             case "openai" -> {
                 if (!own.containsKey("model")) {
                     throw new ConfigException("persona." + persona + ".model is required for the openai provider"
@@ -122,28 +121,6 @@ final class ModelsConfig {
     private static Optional<Integer> optionalInt(Map<String, Object> values, String key) {
         Object value = values.get(key);
         return value == null ? Optional.empty() : Optional.of(Integer.parseInt(value.toString().strip()));
-    }
-
-    private SimulatedProfile simulatedProfile(String persona) {
-        Map<String, Object> own = config.originalsWithPrefix("simulated." + persona + ".");
-        SimulatedProfile profile = SimulatedProfile.reference(persona,
-                config.getDouble(DialecticConfig.SIMULATED_SPEED_FACTOR));
-        try {
-            if (own.containsKey("latency.ms")) {
-                profile = profile.withLatency(Duration.ofMillis(Long.parseLong(own.get("latency.ms").toString())));
-            }
-            if (own.containsKey("ttft.ms")) {
-                profile = profile.withTimeToFirstToken(Duration.ofMillis(Long.parseLong(own.get("ttft.ms").toString())));
-            }
-            if (own.containsKey("tokens.per.second")) {
-                profile = profile.withTokensPerSecond(Double.parseDouble(own.get("tokens.per.second").toString()));
-            }
-            return profile.withJitter(config.getDouble(DialecticConfig.SIMULATED_JITTER))
-                    .withFaults(config.getDouble(DialecticConfig.SIMULATED_ERROR_RATE),
-                            config.getDouble(DialecticConfig.SIMULATED_TIMEOUT_RATE));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("simulated." + persona + ".*: " + e.getMessage());
-        }
     }
 
     private static String string(Map<String, Object> values, String key, String fallback) {
