@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ./dialectic bench}: runs the benchmark scenarios against a local stack it starts (or a given cluster)
  * with the simulated model, prints each headline figure as {@code name: value unit} on stdout, and writes the
- * JSON and Markdown reports. See {@code bench/README.md} for what each figure means.
+ * JSON and Markdown reports. The "Benchmarks" section of the README says what each figure means.
  */
 @Command(name = "dialectic bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measures Dialectic's overhead, modes, throughput and scale against a real broker and registry"

@@ -35,8 +35,14 @@ public final class Topics {
 
     /** The prefix used when none is configured. */
     public static final String DEFAULT_PREFIX = "dialectic.";
-    /** Partitions used when none are configured. */
-    public static final int DEFAULT_PARTITIONS = 6;
+    /**
+     * Partitions used when none are configured: three, because every partition is a Kafka Streams task of the
+     * orchestrator with its own commits and transaction markers, and on a small machine six partitions made the
+     * orchestrator fall seconds behind at 100 tasks/s where three kept up (see the README's benchmarks). Workers
+     * do not need more: share groups spread requests over any number of workers. Raise it to run more
+     * orchestrator instances.
+     */
+    public static final int DEFAULT_PARTITIONS = 3;
     /** How long streamed tokens are kept: they serve live views, the full text is in the results. */
     public static final Duration TOKENS_RETENTION = Duration.ofHours(1);
 
