@@ -57,7 +57,7 @@ public final class Benchmark implements Callable<Integer> {
             description = "Scenarios to run (default: all): overhead, modes, throughput, scale, baseline.")
     private List<String> scenarios = SCENARIOS.stream().map(Scenario::name).toList();
 
-    @Option(names = "--quick", description = "Shorter defaults: the whole run in about two minutes.")
+    @Option(names = "--quick", description = "Shorter defaults: the whole run in about four minutes on 2 cores.")
     private boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR",
