@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * releases what it holds.
  *
  * <p>Why batches: in explicit acknowledgement mode a share consumer only polls again once every record of
- * its previous poll is acknowledged, and it fetches nothing new while it has records being renewed. So one
- * consumer holds one batch at a time, and a worker runs several consumers to keep many calls in flight.
+ * its previous poll is acknowledged (a renewal counts). So one consumer holds about one batch at a time, and a
+ * worker runs several consumers to keep many calls in flight.
  * The consumer is not thread-safe: only this loop's thread touches it; calls report back through a queue.
  */
 final class ShareConsumerLoop implements Runnable {
@@ -200,9 +200,9 @@ final class ShareConsumerLoop implements Runnable {
     }
 
     /**
-     * Renews the locks of running calls. A renewed record comes back from the next poll, which fetches nothing
-     * new while renewals are pending; records that do not come back lost their lock (their results are still
-     * published; the orchestrator drops the duplicate if another worker answers too).
+     * Renews the locks of running calls. A renewed record comes back from the next poll (with new records, if
+     * there are any); records that do not come back lost their lock (their results are still published; the
+     * orchestrator drops the duplicate if another worker answers too).
      */
     private void renew() {
         List<RecordKey> renewing = new ArrayList<>();
@@ -224,8 +224,14 @@ final class ShareConsumerLoop implements Runnable {
                 running.put(key, call.reattached(record));
                 back.add(key);
             } else if (!settleIfFinished(record)) {
-                // Not ours to run now (we hold no capacity for it): give it back to the group.
-                consumer.acknowledge(record, AcknowledgeType.RELEASE);
+                // A renewal counts as acknowledging the batch, so this poll also fetches new records
+                // (KAFKA-20458). Giving them back would spend one of their delivery attempts on every renewal
+                // until the group archives them; run them here instead, unless the worker is full.
+                if (!stopping && capacity.tryAcquire()) {
+                    admit(record);
+                } else {
+                    consumer.acknowledge(record, AcknowledgeType.RELEASE);
+                }
             }
         }
         for (RecordKey key : renewing) {

@@ -35,6 +35,10 @@ class CrashRecoveryTest {
 
     @Test
     void everyTaskEndsWithExactlyOneResultAfterTheServiceIsKilledAndRestarted() throws Exception {
+        // Few calls at once, so the 100 tasks take a while and the kill lands mid-run on any machine.
+        harness.settings.put(DialecticConfig.WORKER_MAX_IN_FLIGHT, "8");
+        harness.settings.put(DialecticConfig.WORKER_CONSUMERS, "4");
+        harness.settings.put(DialecticConfig.SIMULATED_SPEED_FACTOR, "0.05");
         Process first = harness.startApp("first", List.of("-Xmx512m"), Map.of());
         List<Task> tasks = IntStream.range(0, 100)
                 .mapToObj(i -> PipelineHarness.task("crash-" + i, "goal " + i, i % 2 == 0 ? "parallel" : "sequential"))
