@@ -56,7 +56,9 @@ final class PipelineHarness implements AutoCloseable {
         settings.put(DialecticConfig.TOPIC_PREFIX, prefix);
         settings.put(DialecticConfig.TOPIC_PARTITIONS, "3");
         settings.put(DialecticConfig.ORCHESTRATOR_STATE_DIR, Files.createTempDirectory(Files.createDirectories(Path.of("target", "streams-state")), "state").toAbsolutePath().toString());
-        settings.put(DialecticConfig.WORKER_SHARE_LOCK_DURATION_MS, "5000");
+        // Short enough that a killed worker's requests come back soon, long enough that a busy 2-core machine
+        // acknowledges in time (with 5 s, cold workers there let locks lapse and spent delivery attempts).
+        settings.put(DialecticConfig.WORKER_SHARE_LOCK_DURATION_MS, "15000");
         settings.put(DialecticConfig.SIMULATED_SPEED_FACTOR, "0.02");
         // A killed orchestrator's partitions move to its successor after this, not after the default 45 s.
         settings.put("streams.session.timeout.ms", "6000");

@@ -61,7 +61,7 @@ class WorkerResilienceTest {
             doomed.destroyForcibly().waitFor();
 
             harness.startApp("successor-worker", List.of("-Xmx384m"), worker);
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> harness.results().size() >= 100);
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                     .until(() -> harness.results().size() == 100);
@@ -75,7 +75,7 @@ class WorkerResilienceTest {
     void withTwentyPercentInjectedFaultsEveryTaskEndsBeforeItsDeadline() throws Exception {
         harness.settings.put(DialecticConfig.SIMULATED_ERROR_RATE, "0.15");
         harness.settings.put(DialecticConfig.SIMULATED_TIMEOUT_RATE, "0.05");
-        harness.settings.put(DialecticConfig.WORKER_CALL_TIMEOUT_MS, "1000");
+        harness.settings.put(DialecticConfig.WORKER_CALL_TIMEOUT_MS, "3000");
         harness.settings.put(DialecticConfig.WORKER_RETRY_MAX_ATTEMPTS, "3");
         harness.settings.put(DialecticConfig.WORKER_RETRY_INITIAL_BACKOFF_MS, "50");
         harness.settings.put(DialecticConfig.WORKER_RETRY_MAX_BACKOFF_MS, "500");
