@@ -118,8 +118,10 @@ class WorkerResilienceTest {
                 DialecticConfig.ROLES, DialecticConfig.ROLE_WORKERS,
                 DialecticConfig.WORKER_PERSONAS, "thesis",
                 DialecticConfig.WORKER_ID, "big-worker",
-                DialecticConfig.WORKER_MAX_IN_FLIGHT, "600",
-                DialecticConfig.WORKER_CONSUMERS, "40");
+                // Room for more than the 600 tasks: a share consumer that fetched a partial batch (requests become
+                // visible at each orchestrator commit) fetches again only when that batch is done.
+                DialecticConfig.WORKER_MAX_IN_FLIGHT, "800",
+                DialecticConfig.WORKER_CONSUMERS, "80");
         try (DialecticService rest = harness.startService()) {
             Process big = harness.startApp("big-worker", List.of("-Xmx192m", "-XX:+ExitOnOutOfMemoryError"),
                     thesisWorker);
