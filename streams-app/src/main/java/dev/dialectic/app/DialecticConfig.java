@@ -155,8 +155,11 @@ public final class DialecticConfig extends AbstractConfig {
             .define(WORKER_SHARE_LOCK_DURATION_MS, Type.INT, null, Importance.LOW,
                     "share.record.lock.duration.ms of the persona share groups (broker bounds apply); unset keeps the"
                             + " group's value. A crashed worker's requests are redelivered after this.")
-            .define(WORKER_SHARE_DELIVERY_COUNT_LIMIT, Type.INT, null, Importance.LOW,
-                    "share.delivery.count.limit of the persona share groups; unset keeps the group's value.")
+            .define(WORKER_SHARE_DELIVERY_COUNT_LIMIT, Type.INT, 10, Range.between(2, 10), Importance.LOW,
+                    "share.delivery.count.limit of the persona share groups: after this many deliveries a request is"
+                            + " archived and its task ends at its deadline. Kafka's default of 5 is spent quickly while"
+                            + " workers join (each reassignment can release acquired requests), so the default here is"
+                            + " the most brokers allow by default (group.share.max.delivery.count.limit, 10).")
             .define(LLM_PROVIDER, Type.STRING, "simulated", Importance.HIGH,
                     "Default provider of every persona: simulated (embedded), openai, llamacpp. persona.<name>.provider"
                             + " overrides it per persona.")
@@ -259,9 +262,7 @@ public final class DialecticConfig extends AbstractConfig {
         if (getInt(WORKER_SHARE_LOCK_DURATION_MS) != null) {
             settings.put("share.record.lock.duration.ms", getInt(WORKER_SHARE_LOCK_DURATION_MS).toString());
         }
-        if (getInt(WORKER_SHARE_DELIVERY_COUNT_LIMIT) != null) {
-            settings.put("share.delivery.count.limit", getInt(WORKER_SHARE_DELIVERY_COUNT_LIMIT).toString());
-        }
+        settings.put("share.delivery.count.limit", getInt(WORKER_SHARE_DELIVERY_COUNT_LIMIT).toString());
         return settings;
     }
 
