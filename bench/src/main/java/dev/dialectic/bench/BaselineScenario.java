@@ -28,9 +28,7 @@ final class BaselineScenario implements Scenario {
     @Override
     public ScenarioReport run(RunContext context) throws Exception {
         BenchOptions options = context.options();
-        Map<String, String> settings = context.serviceSettings(NAME, Map.of(
-                DialecticConfig.SIMULATED_SPEED_FACTOR, Double.toString(options.speedFactor()),
-                DialecticConfig.SIMULATED_JITTER, Double.toString(options.jitter())));
+        Map<String, String> settings = context.referenceModelSettings(NAME);
         DialecticConfig config = new DialecticConfig(settings);
         String summary = String.format(Locale.ROOT, "the overhead workload (%s tasks/s for %s after a %s warm-up,"
                         + " speed factor %s) in-process with CompletableFutures on virtual threads, no Kafka",

@@ -1,6 +1,5 @@
 package dev.dialectic.bench;
 
-import dev.dialectic.app.DialecticConfig;
 import dev.dialectic.tasks.Mode;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +23,7 @@ final class ModesScenario implements Scenario {
     @Override
     public ScenarioReport run(RunContext context) throws Exception {
         BenchOptions options = context.options();
-        Map<String, String> settings = context.serviceSettings(NAME, Map.of(
-                DialecticConfig.SIMULATED_SPEED_FACTOR, Double.toString(options.speedFactor()),
-                DialecticConfig.SIMULATED_JITTER, Double.toString(options.jitter())));
+        Map<String, String> settings = context.referenceModelSettings(NAME);
         int tasks = 2 * options.modesTasks();
         String summary = String.format(Locale.ROOT, "%d goals, each run in parallel and in sequential mode"
                         + " (alternating, %s tasks/s open loop), simulated speed factor %s", options.modesTasks(),

@@ -1,6 +1,5 @@
 package dev.dialectic.bench;
 
-import dev.dialectic.app.DialecticConfig;
 import dev.dialectic.tasks.Mode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +27,7 @@ final class OverheadScenario implements Scenario {
     @Override
     public ScenarioReport run(RunContext context) throws Exception {
         BenchOptions options = context.options();
-        Map<String, String> settings = context.serviceSettings(NAME, Map.of(
-                DialecticConfig.SIMULATED_SPEED_FACTOR, Double.toString(options.speedFactor()),
-                DialecticConfig.SIMULATED_JITTER, Double.toString(options.jitter())));
+        Map<String, String> settings = context.referenceModelSettings(NAME);
         String summary = String.format(Locale.ROOT, "%s tasks/s open loop (parallel mode) for %s after a %s warm-up,"
                         + " simulated speed factor %s", Figure.format(options.rate(), "tasks/s"),
                 Durations.describe(options.duration()), Durations.describe(options.warmup()), options.speedFactor());

@@ -51,6 +51,13 @@ final class RunContext {
         return overrides.apply(scenario, base);
     }
 
+    /** The service settings of a scenario that runs the simulated model at {@code --speed} and {@code --jitter}. */
+    Map<String, String> referenceModelSettings(String scenario) {
+        return serviceSettings(scenario, Map.of(
+                DialecticConfig.SIMULATED_SPEED_FACTOR, Double.toString(options.speedFactor()),
+                DialecticConfig.SIMULATED_JITTER, Double.toString(options.jitter())));
+    }
+
     /** {@code settings} without the cluster's addresses, credentials and local paths. */
     static Map<String, String> reportable(Map<String, String> settings) {
         Map<String, String> shown = new LinkedHashMap<>(settings);
