@@ -43,7 +43,8 @@ class WorkerResilienceTest {
 
     @Test
     void aWorkerKilledWithAHundredCallsInFlightLosesNothingAndDuplicatesNothing() throws Exception {
-        harness.settings.put("simulated.thesis.latency.ms", "8000");
+        // Long enough that all 100 calls run before the first ends, and that their locks get renewed.
+        harness.settings.put("simulated.thesis.latency.ms", "20000");
         harness.settings.put("simulated.antithesis.latency.ms", "500");
         harness.settings.put("simulated.synthesis.latency.ms", "500");
         harness.settings.put(DialecticConfig.ROLES, DialecticConfig.ROLE_ORCHESTRATOR);
