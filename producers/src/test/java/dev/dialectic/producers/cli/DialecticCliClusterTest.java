@@ -160,6 +160,6 @@ class DialecticCliClusterTest {
     }
 
     private List<ConsumerRecord<String, Task>> tasks() {
-        return Kafka.readAll(stack.bootstrapServers(), topics.tasks().name(), topics.tasks().valueSerde().deserializer());
+        return stack.readAll(topics.tasks().name(), topics.tasks().valueSerde().deserializer());
     }
 }
