@@ -69,6 +69,7 @@ public final class DialecticConfig extends AbstractConfig {
     public static final String WORKER_SHUTDOWN_GRACE_MS = "worker.shutdown.grace.ms";
     public static final String WORKER_SHARE_LOCK_DURATION_MS = "worker.share.record.lock.duration.ms";
     public static final String WORKER_SHARE_DELIVERY_COUNT_LIMIT = "worker.share.delivery.count.limit";
+    public static final String WORKER_SHARE_RECORD_LOCKS = "worker.share.partition.max.record.locks";
 
     public static final String LLM_PROVIDER = "llm.provider";
     public static final String SIMULATED_SPEED_FACTOR = "simulated.speed.factor";
@@ -152,9 +153,20 @@ public final class DialecticConfig extends AbstractConfig {
                     "Longest a streamed token waits for its chunk.")
             .define(WORKER_SHUTDOWN_GRACE_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
                     "On shutdown, how long running calls may finish before their requests are released to other workers.")
-            .define(WORKER_SHARE_LOCK_DURATION_MS, Type.INT, null, Importance.LOW,
-                    "share.record.lock.duration.ms of the persona share groups (broker bounds apply); unset keeps the"
-                            + " group's value. A crashed worker's requests are redelivered after this.")
+            .define(WORKER_SHARE_LOCK_DURATION_MS, Type.INT, 15_000, Range.atLeast(1), Importance.LOW,
+                    "share.record.lock.duration.ms of the persona share groups: a crashed worker's requests are"
+                            + " redelivered after this, and a running call's lock is renewed every half of it. Kafka's"
+                            + " default is 30 s; 15 s is the least brokers allow by default"
+                            + " (group.share.min.record.lock.duration.ms). Shorter also bounds a stall seen with"
+                            + " Kafka 4.3 clients: a transaction marker in a persona partition is sometimes never"
+                            + " acknowledged as a gap, so the partition's share window cannot move past it until its"
+                            + " lock expires (see the README's Benchmarks).")
+            .define(WORKER_SHARE_RECORD_LOCKS, Type.INT, 4_000, Range.atLeast(1), Importance.LOW,
+                    "share.partition.max.record.locks of the persona share groups: how far past its oldest"
+                            + " unfinished offset a share partition hands out requests. Kafka's default is 2000; 4000 is"
+                            + " the most brokers allow by default (group.share.max.partition.max.record.locks). More room"
+                            + " means a request stuck at the front of a partition (see "
+                            + WORKER_SHARE_LOCK_DURATION_MS + ") does not stop the requests behind it for longer.")
             .define(WORKER_SHARE_DELIVERY_COUNT_LIMIT, Type.INT, 10, Range.between(2, 10), Importance.LOW,
                     "share.delivery.count.limit of the persona share groups: after this many deliveries a request is"
                             + " archived and its task ends at its deadline. Kafka's default of 5 is spent quickly while"
@@ -258,12 +270,10 @@ public final class DialecticConfig extends AbstractConfig {
 
     /** Share-group configs to set on every persona group. */
     public Map<String, String> shareGroupSettings() {
-        Map<String, String> settings = new HashMap<>();
-        if (getInt(WORKER_SHARE_LOCK_DURATION_MS) != null) {
-            settings.put("share.record.lock.duration.ms", getInt(WORKER_SHARE_LOCK_DURATION_MS).toString());
-        }
-        settings.put("share.delivery.count.limit", getInt(WORKER_SHARE_DELIVERY_COUNT_LIMIT).toString());
-        return settings;
+        return Map.of(
+                "share.record.lock.duration.ms", getInt(WORKER_SHARE_LOCK_DURATION_MS).toString(),
+                "share.partition.max.record.locks", getInt(WORKER_SHARE_RECORD_LOCKS).toString(),
+                "share.delivery.count.limit", getInt(WORKER_SHARE_DELIVERY_COUNT_LIMIT).toString());
     }
 
     /** The registry's basic-auth user info, if configured. */
