@@ -69,10 +69,15 @@ final class ThroughputScenario implements Scenario {
                 usage.set(monitor.stop());
             });
             int sent = 0;
+            List<Submission> sentWhileMeasuring = new ArrayList<>();
             while (System.nanoTime() < measureTo) {
                 if (slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                     String id = NAME + "-" + sent;
-                    submitted.put(id, deployment.submit(id, Workload.goal(sent), Mode.PARALLEL));
+                    Submission submission = deployment.submit(id, Workload.goal(sent), Mode.PARALLEL);
+                    submitted.put(id, submission);
+                    if (submission.sentNanos() >= measureFrom) {
+                        sentWhileMeasuring.add(submission);
+                    }
                     sent++;
                 }
             }
@@ -116,9 +121,13 @@ final class ThroughputScenario implements Scenario {
                 notes.add(failed.get() + " task(s) did not succeed and " + missing + " got no result within "
                         + DRAIN_TIMEOUT.toSeconds() + " s after the load stopped");
             }
+            // Every result is in by now (or counted missing above): no further wait.
+            Timelines timelines = Timelines.collect(deployment, sentWhileMeasuring, Duration.ZERO);
             return new ScenarioReport(NAME, summary, RunContext.reportable(settings), figures.list(),
                     List.of(new Table("Completions per " + BUCKET.toSeconds() + " s while measuring",
-                            List.of("window", "tasks", "tasks/s"), buckets)),
+                                    List.of("window", "tasks", "tasks/s"), buckets),
+                            timelines.breakdown("Where the time goes, tasks sent while measuring (ms, from ledger"
+                                    + " timestamps)")),
                     notes, null);
         }
     }
