@@ -190,14 +190,16 @@ final class Deployment implements AutoCloseable {
 
     private void deleteTopicsAndGroups() {
         try (Admin admin = Admin.create(clientConfig)) {
-            Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<String> ours = names.stream().filter(name -> name.startsWith(prefix)).toList();
-            admin.deleteTopics(ours).all().get(60, TimeUnit.SECONDS);
+            // Groups first: deleting a share group whose topics are gone fails on the broker, which then retries
+            // deleting the group's share state in the background and logs errors for a while.
             List<String> groups = admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
                     .map(listing -> listing.groupId()).filter(id -> id.startsWith(prefix)).toList();
             // Kinds differ (classic, streams, share) and each call deletes only its own kind: the rest fail.
             admin.deleteConsumerGroups(groups).deletedGroups().values().forEach(Deployment::awaitQuietly);
             admin.deleteShareGroups(groups).deletedGroups().values().forEach(Deployment::awaitQuietly);
+            Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> ours = names.stream().filter(name -> name.startsWith(prefix)).toList();
+            admin.deleteTopics(ours).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
