@@ -83,7 +83,8 @@ public final class Benchmark implements Callable<Integer> {
     private double rate = 100;
 
     @Option(names = "--warmup", converter = Durations.class,
-            description = "Load before overhead/baseline measure (default 5s; quick 3s).")
+            description = "Load before overhead/baseline measure (default 30s; quick 10s). The JIT compilers keep"
+                    + " about half a core busy for the first minute of a service JVM; shorter warm-ups measure that.")
     private Duration warmup;
 
     @Option(names = "--duration", converter = Durations.class,
@@ -101,7 +102,7 @@ public final class Benchmark implements Callable<Integer> {
     private int outstanding = 2000;
 
     @Option(names = "--throughput-warmup", converter = Durations.class,
-            description = "Load before throughput measures (default 10s; quick 5s).")
+            description = "Load before throughput measures (default 30s; quick 10s).")
     private Duration throughputWarmup;
 
     @Option(names = "--throughput-duration", converter = Durations.class,
@@ -208,10 +209,10 @@ public final class Benchmark implements Callable<Integer> {
     private BenchOptions options() {
         try {
             return new BenchOptions(quick, speed, jitter, rate,
-                    warmup != null ? warmup : Duration.ofSeconds(quick ? 3 : 5),
+                    warmup != null ? warmup : Duration.ofSeconds(quick ? 10 : 30),
                     duration != null ? duration : Duration.ofSeconds(quick ? 10 : 30),
                     modesTasks != null ? modesTasks : quick ? 40 : 200, modesRate, outstanding,
-                    throughputWarmup != null ? throughputWarmup : Duration.ofSeconds(quick ? 5 : 10),
+                    throughputWarmup != null ? throughputWarmup : Duration.ofSeconds(quick ? 10 : 30),
                     throughputDuration != null ? throughputDuration : Duration.ofSeconds(quick ? 15 : 60),
                     scaleTasks != null ? scaleTasks : quick ? 2_000 : 10_000, scaleLatency);
         } catch (IllegalArgumentException e) {
