@@ -59,6 +59,7 @@ public final class DialecticConfig extends AbstractConfig {
     public static final String WORKER_PERSONAS = "worker.personas";
     public static final String WORKER_MAX_IN_FLIGHT = "worker.max.in.flight";
     public static final String WORKER_CONSUMERS = "worker.consumers";
+    public static final String WORKER_FETCHERS = "worker.fetchers";
     public static final String WORKER_CALL_TIMEOUT_MS = "worker.call.timeout.ms";
     public static final String WORKER_RETRY_MAX_ATTEMPTS = "worker.retry.max.attempts";
     public static final String WORKER_RETRY_INITIAL_BACKOFF_MS = "worker.retry.initial.backoff.ms";
@@ -111,9 +112,10 @@ public final class DialecticConfig extends AbstractConfig {
                             + " changelogged.")
             .define(ORCHESTRATOR_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                     "Kafka Streams threads of the orchestrator.")
-            .define(ORCHESTRATOR_COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.MEDIUM,
-                    "Exactly-once commit interval: outputs become visible to read_committed readers at commits, so this"
-                            + " bounds the latency each hop adds; smaller costs more transactions.")
+            .define(ORCHESTRATOR_COMMIT_INTERVAL_MS, Type.LONG, 30L, Range.atLeast(1), Importance.MEDIUM,
+                    "Exactly-once commit interval: outputs become visible to read_committed readers at commits, so each"
+                            + " of a task's three orchestrator hops waits about half of it plus the commit. Kafka Streams'"
+                            + " default is 100; smaller costs more transactions (CPU on the service and the broker).")
             .define(ORCHESTRATOR_TIMER_INTERVAL_MS, Type.LONG, 500L, Range.atLeast(10), Importance.LOW,
                     "How often deadlines and retention are checked.")
             .define(TASK_DEFAULT_MODE, Type.STRING, Mode.PARALLEL.wireName(),
@@ -131,13 +133,20 @@ public final class DialecticConfig extends AbstractConfig {
                     "Name of this worker process in results; defaults to <host>-<pid>.")
             .define(WORKER_PERSONAS, Type.LIST, List.of(Pipeline.THESIS, Pipeline.ANTITHESIS, Pipeline.SYNTHESIS),
                     Importance.MEDIUM, "Personas this process serves.")
-            .define(WORKER_MAX_IN_FLIGHT, Type.INT, 256, Range.atLeast(1), Importance.HIGH,
-                    "Most model calls in flight per persona in this process; at the limit the worker stops fetching.")
-            .define(WORKER_CONSUMERS, Type.INT, 32, Range.atLeast(1), Importance.MEDIUM,
+            .define(WORKER_MAX_IN_FLIGHT, Type.INT, 512, Range.atLeast(1), Importance.HIGH,
+                    "Most model calls in flight per persona in this process; at the limit the worker stops fetching."
+                            + " Per-model limits (persona.<name>.max.concurrency, rate limits) apply within it.")
+            .define(WORKER_CONSUMERS, Type.INT, 64, Range.atLeast(1), Importance.MEDIUM,
                     "Share consumers per persona in this process; each holds up to max.in.flight/consumers requests."
-                            + " A share consumer fetches again only once its whole batch is acknowledged, so this is"
-                            + " how many fetches can be under way: more consumers mean less waiting when calls are"
-                            + " long and requests trickle in, at the cost of two threads and a connection each.")
+                            + " A share consumer fetches again only once its whole batch is acknowledged, so a request"
+                            + " waits while every consumer holds a batch with a call still running: more consumers mean"
+                            + " less of that waiting when calls are long, at the cost of two threads and a connection"
+                            + " each.")
+            .define(WORKER_FETCHERS, Type.INT, 8, Range.atLeast(1), Importance.LOW,
+                    "How many of a persona's share consumers may fetch at the same time (at most worker.consumers)."
+                            + " Free consumers take turns, so under a steady stream of short calls each fetch brings a"
+                            + " fuller batch instead of many consumers each fetching one or two requests, which costs"
+                            + " the broker and the worker a round trip and a share-state write per fetch.")
             .define(WORKER_CALL_TIMEOUT_MS, Type.LONG, Duration.ofMinutes(2).toMillis(), Range.atLeast(1),
                     Importance.MEDIUM, "Longest one model call may take before it is cancelled and retried.")
             .define(WORKER_RETRY_MAX_ATTEMPTS, Type.INT, RetryPolicy.defaults().maxAttempts(), Range.atLeast(1),
@@ -261,6 +270,7 @@ public final class DialecticConfig extends AbstractConfig {
         }
         return new WorkerSettings(id, getInt(WORKER_MAX_IN_FLIGHT),
                 Math.min(getInt(WORKER_CONSUMERS), getInt(WORKER_MAX_IN_FLIGHT)),
+                Math.min(getInt(WORKER_FETCHERS), Math.min(getInt(WORKER_CONSUMERS), getInt(WORKER_MAX_IN_FLIGHT))),
                 Duration.ofMillis(getLong(WORKER_CALL_TIMEOUT_MS)),
                 new RetryPolicy(getInt(WORKER_RETRY_MAX_ATTEMPTS), Duration.ofMillis(getLong(WORKER_RETRY_INITIAL_BACKOFF_MS)),
                         Duration.ofMillis(Math.max(getLong(WORKER_RETRY_INITIAL_BACKOFF_MS), getLong(WORKER_RETRY_MAX_BACKOFF_MS)))),
