@@ -45,7 +45,7 @@ final class ScaleScenario implements Scenario {
         BenchOptions options = context.options();
         int tasks = options.scaleTasks();
         long latencyMs = options.scaleLatency().toMillis();
-        Map<String, String> defaults = new LinkedHashMap<>();
+        Map<String, String> defaults = new LinkedHashMap<>(RunContext.THROUGHPUT_TUNING);
         for (String persona : PERSONAS) {
             defaults.put("simulated." + persona + ".latency.ms", Long.toString(latencyMs));
         }

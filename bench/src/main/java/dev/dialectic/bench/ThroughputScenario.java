@@ -5,6 +5,7 @@ import dev.dialectic.schema.ResultStatus;
 import dev.dialectic.tasks.Mode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,8 +35,9 @@ final class ThroughputScenario implements Scenario {
     @Override
     public ScenarioReport run(RunContext context) throws Exception {
         BenchOptions options = context.options();
-        Map<String, String> settings = context.serviceSettings(NAME, Map.of(
-                DialecticConfig.SIMULATED_SPEED_FACTOR, "0"));
+        Map<String, String> defaults = new LinkedHashMap<>(RunContext.THROUGHPUT_TUNING);
+        defaults.put(DialecticConfig.SIMULATED_SPEED_FACTOR, "0");
+        Map<String, String> settings = context.serviceSettings(NAME, defaults);
         String summary = String.format(Locale.ROOT, "closed loop with %d tasks outstanding, zero-latency model,"
                         + " measured for %s after a %s warm-up", options.outstanding(),
                 Durations.describe(options.throughputDuration()), Durations.describe(options.throughputWarmup()));
