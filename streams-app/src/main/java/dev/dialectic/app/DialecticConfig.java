@@ -59,7 +59,6 @@ public final class DialecticConfig extends AbstractConfig {
     public static final String WORKER_PERSONAS = "worker.personas";
     public static final String WORKER_MAX_IN_FLIGHT = "worker.max.in.flight";
     public static final String WORKER_CONSUMERS = "worker.consumers";
-    public static final String WORKER_FETCHERS = "worker.fetchers";
     public static final String WORKER_CALL_TIMEOUT_MS = "worker.call.timeout.ms";
     public static final String WORKER_RETRY_MAX_ATTEMPTS = "worker.retry.max.attempts";
     public static final String WORKER_RETRY_INITIAL_BACKOFF_MS = "worker.retry.initial.backoff.ms";
@@ -142,11 +141,6 @@ public final class DialecticConfig extends AbstractConfig {
                             + " waits while every consumer holds a batch with a call still running: more consumers mean"
                             + " less of that waiting when calls are long, at the cost of two threads and a connection"
                             + " each.")
-            .define(WORKER_FETCHERS, Type.INT, 8, Range.atLeast(1), Importance.LOW,
-                    "How many of a persona's share consumers may fetch at the same time (at most worker.consumers)."
-                            + " Free consumers take turns, so under a steady stream of short calls each fetch brings a"
-                            + " fuller batch instead of many consumers each fetching one or two requests, which costs"
-                            + " the broker and the worker a round trip and a share-state write per fetch.")
             .define(WORKER_CALL_TIMEOUT_MS, Type.LONG, Duration.ofMinutes(2).toMillis(), Range.atLeast(1),
                     Importance.MEDIUM, "Longest one model call may take before it is cancelled and retried.")
             .define(WORKER_RETRY_MAX_ATTEMPTS, Type.INT, RetryPolicy.defaults().maxAttempts(), Range.atLeast(1),
@@ -270,7 +264,6 @@ public final class DialecticConfig extends AbstractConfig {
         }
         return new WorkerSettings(id, getInt(WORKER_MAX_IN_FLIGHT),
                 Math.min(getInt(WORKER_CONSUMERS), getInt(WORKER_MAX_IN_FLIGHT)),
-                Math.min(getInt(WORKER_FETCHERS), Math.min(getInt(WORKER_CONSUMERS), getInt(WORKER_MAX_IN_FLIGHT))),
                 Duration.ofMillis(getLong(WORKER_CALL_TIMEOUT_MS)),
                 new RetryPolicy(getInt(WORKER_RETRY_MAX_ATTEMPTS), Duration.ofMillis(getLong(WORKER_RETRY_INITIAL_BACKOFF_MS)),
                         Duration.ofMillis(Math.max(getLong(WORKER_RETRY_INITIAL_BACKOFF_MS), getLong(WORKER_RETRY_MAX_BACKOFF_MS)))),

@@ -39,7 +39,6 @@ public final class PersonaWorker implements AutoCloseable {
         this.profile = profile;
         this.maxInFlight = settings.maxInFlight();
         this.capacity = new Semaphore(maxInFlight);
-        Semaphore fetchTurns = new Semaphore(settings.fetchers(), true);
         String topic = topics.persona(profile.persona()).name();
         Deserializer<PersonaRequest> requests = topics.persona(profile.persona()).valueSerde().deserializer();
         for (int i = 0; i < settings.consumers(); i++) {
@@ -49,11 +48,11 @@ public final class PersonaWorker implements AutoCloseable {
             config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchSize());
             config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
             config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
-            // Shorter than the loop's idle poll, so a fetch is answered while its consumer still polls: requests
-            // it acquires never wait in the buffer of a consumer that is waiting for its turn to fetch.
-            config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) ShareConsumerLoop.IDLE_POLL.toMillis() / 2);
+            // An idle consumer's fetch waits at the broker until requests arrive (it is answered at once then);
+            // the 500 ms default makes dozens of idle consumers cost a whole core in empty fetches.
+            config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000);
             String name = "worker-" + profile.persona() + "-" + i;
-            loops.add(new ShareConsumerLoop(consumers.apply(config), topic, capacity, fetchTurns, settings.batchSize(),
+            loops.add(new ShareConsumerLoop(consumers.apply(config), topic, capacity, settings.batchSize(),
                     (record, done) -> calls.submit(
                             new PersonaCall(record, profile, settings, output, requests, modelCalls, answered, done)),
                     shutdownGrace, name));

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 final class ShareConsumerLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ShareConsumerLoop.class);
-    static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    private static final Duration IDLE_POLL = Duration.ofMillis(500);
     private static final Duration MAX_WAIT = Duration.ofMillis(200);
     private static final Duration DEFAULT_LOCK = Duration.ofSeconds(30);
     private static final Duration RENEW_TIMEOUT = Duration.ofSeconds(10);
@@ -45,7 +45,6 @@ final class ShareConsumerLoop implements Runnable {
     private final ShareConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final Semaphore capacity;
-    private final Semaphore fetchTurns;
     private final int batchSize;
     private final BiFunction<ConsumerRecord<byte[], byte[]>, Consumer<AcknowledgeType>, Future<?>> starter;
     private final Duration shutdownGrace;
@@ -60,14 +59,12 @@ final class ShareConsumerLoop implements Runnable {
     private volatile boolean stopping;
     private long stopRequestedAt;
 
-    ShareConsumerLoop(ShareConsumer<byte[], byte[]> consumer, String topic, Semaphore capacity, Semaphore fetchTurns,
-            int batchSize,
+    ShareConsumerLoop(ShareConsumer<byte[], byte[]> consumer, String topic, Semaphore capacity, int batchSize,
             BiFunction<ConsumerRecord<byte[], byte[]>, Consumer<AcknowledgeType>, Future<?>> starter,
             Duration shutdownGrace, String name) {
         this.consumer = consumer;
         this.topic = topic;
         this.capacity = capacity;
-        this.fetchTurns = fetchTurns;
         this.batchSize = batchSize;
         this.starter = starter;
         this.shutdownGrace = shutdownGrace;
@@ -130,20 +127,19 @@ final class ShareConsumerLoop implements Runnable {
         }
     }
 
-    /**
-     * Polls once, if it is this consumer's turn to fetch (see {@code worker.fetchers}) and the worker has room for a
-     * whole batch (back-pressure: no room, no fetch).
-     */
+    /** Polls once, if the worker has room for a whole batch (back-pressure: no room, no fetch). */
     private void fetch() {
-        boolean turn = false;
-        boolean room = false;
-        int admitted = 0;
         try {
-            turn = fetchTurns.tryAcquire(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            room = turn && capacity.tryAcquire(batchSize, MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (!room) {
+            if (!capacity.tryAcquire(batchSize, MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            return;
+        }
+        int admitted = 0;
+        try {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(IDLE_POLL);
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 if (!settleIfFinished(record)) {
@@ -151,16 +147,8 @@ final class ShareConsumerLoop implements Runnable {
                     admitted++;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop();
         } finally {
-            if (room) {
-                capacity.release(batchSize - admitted);
-            }
-            if (turn) {
-                fetchTurns.release();
-            }
+            capacity.release(batchSize - admitted);
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.Objects;
  * @param workerId name of this worker process, written into every result
  * @param maxInFlight most model calls this worker runs at once for one persona; when reached it stops fetching
  * @param consumers share consumers per persona; each holds up to {@code maxInFlight / consumers} requests
- * @param fetchers how many of a persona's share consumers may fetch at the same time (at most {@code consumers})
  * @param callTimeout longest a single model call may take before it is cancelled and retried
  * @param retry how failed calls are retried before a failed result is published
  * @param tokenBatch how streamed tokens are batched onto the tokens topic
@@ -18,7 +17,6 @@ public record WorkerSettings(
         String workerId,
         int maxInFlight,
         int consumers,
-        int fetchers,
         Duration callTimeout,
         RetryPolicy retry,
         TokenBatching tokenBatch) {
@@ -32,10 +30,6 @@ public record WorkerSettings(
             throw new IllegalArgumentException(
                     "need 1 <= consumers <= maxInFlight, got consumers=" + consumers + ", maxInFlight=" + maxInFlight);
         }
-        if (fetchers < 1 || fetchers > consumers) {
-            throw new IllegalArgumentException(
-                    "need 1 <= fetchers <= consumers, got fetchers=" + fetchers + ", consumers=" + consumers);
-        }
     }
 
     /** Requests one share consumer may hold at once. */
@@ -43,12 +37,9 @@ public record WorkerSettings(
         return Math.max(1, maxInFlight / consumers);
     }
 
-    /**
-     * Defaults: 512 calls in flight over 64 consumers, 8 of which fetch at a time, 2 minute call timeout, default
-     * retries and batching.
-     */
+    /** Defaults: 512 calls in flight over 64 consumers, 2 minute call timeout, default retries and batching. */
     public static WorkerSettings defaults(String workerId) {
-        return new WorkerSettings(workerId, 512, 64, 8, Duration.ofMinutes(2), RetryPolicy.defaults(),
+        return new WorkerSettings(workerId, 512, 64, Duration.ofMinutes(2), RetryPolicy.defaults(),
                 TokenBatching.defaults());
     }
 

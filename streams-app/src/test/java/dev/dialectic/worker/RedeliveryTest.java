@@ -72,7 +72,7 @@ class RedeliveryTest {
             CountingProvider provider = new CountingProvider();
             PersonaProfile profile = new PersonaProfile("thesis", provider, "m", "be brief", 100, 0,
                     ModelGuard.unlimited("m"));
-            WorkerSettings settings = new WorkerSettings("successor", 8, 1, 1, Duration.ofSeconds(10),
+            WorkerSettings settings = new WorkerSettings("successor", 8, 1, Duration.ofSeconds(10),
                     RetryPolicy.defaults(), WorkerSettings.TokenBatching.defaults());
             try (Workers workers = Workers.start(List.of(profile), settings, topics,
                     Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), Map.of(),
