@@ -160,10 +160,10 @@ public final class DialecticConfig extends AbstractConfig {
                     "share.record.lock.duration.ms of the persona share groups: a crashed worker's requests are"
                             + " redelivered after this, and a running call's lock is renewed every half of it. Kafka's"
                             + " default is 30 s; 15 s is the least brokers allow by default"
-                            + " (group.share.min.record.lock.duration.ms). Shorter also bounds a stall seen with"
-                            + " Kafka 4.3 clients: a transaction marker in a persona partition is sometimes never"
-                            + " acknowledged as a gap, so the partition's share window cannot move past it until its"
-                            + " lock expires (see the README's Benchmarks).")
+                            + " (group.share.min.record.lock.duration.ms); a broker with other bounds refuses the value"
+                            + " at start, in one line, and this key sets another. Shorter also bounds a stall seen with"
+                            + " Kafka 4.3: a share partition's start offset sometimes stays at a transaction marker until"
+                            + " that offset's lock expires (see the README's Benchmarks).")
             .define(WORKER_SHARE_RECORD_LOCKS, Type.INT, 4_000, Range.atLeast(1), Importance.LOW,
                     "share.partition.max.record.locks of the persona share groups: how far past its oldest"
                             + " unfinished offset a share partition hands out requests. Kafka's default is 2000; 4000 is"
