@@ -83,7 +83,9 @@ class WorkerResilienceTest {
         harness.settings.put(DialecticConfig.WORKER_RETRY_MAX_ATTEMPTS, "3");
         harness.settings.put(DialecticConfig.WORKER_RETRY_INITIAL_BACKOFF_MS, "50");
         harness.settings.put(DialecticConfig.WORKER_RETRY_MAX_BACKOFF_MS, "500");
-        harness.settings.put(DialecticConfig.TASK_TIMEOUT_MS, "20000");
+        // Room for three attempts of each stage after the two previous tests of this class (their worker JVMs,
+        // hundreds of share consumers, are killed and leave the broker busy for a while on 2 cores).
+        harness.settings.put(DialecticConfig.TASK_TIMEOUT_MS, "40000");
         try (DialecticService service = harness.startService()) {
             List<Task> tasks = IntStream.range(0, 200)
                     .mapToObj(i -> PipelineHarness.task("fault-" + i, "goal " + i, i % 2 == 0 ? "parallel" : "sequential"))
