@@ -39,16 +39,16 @@ final class RunContext {
     }
 
     /**
-     * The service settings of {@code scenario}: the cluster, a topic prefix of its own, its {@code defaults},
-     * then the {@code --set} overrides.
-     */
-    /**
      * What the scenarios that measure how much the service gets through (throughput, scale) change from the
      * service's defaults: the exactly-once commit interval of Kafka Streams (100 ms) instead of the service's 30 ms,
      * which trades latency per hop for fewer transactions (the README's Benchmarks section has both figures).
      */
     static final Map<String, String> THROUGHPUT_TUNING = Map.of(DialecticConfig.ORCHESTRATOR_COMMIT_INTERVAL_MS, "100");
 
+    /**
+     * The service settings of {@code scenario}: the cluster, a topic prefix of its own, its {@code defaults},
+     * then the {@code --set} overrides.
+     */
     Map<String, String> serviceSettings(String scenario, Map<String, String> defaults) {
         Map<String, String> base = new LinkedHashMap<>();
         base.put(DialecticConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
