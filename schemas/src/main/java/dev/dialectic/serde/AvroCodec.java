@@ -103,7 +103,9 @@ final class AvroCodec<T> {
     Output output = outputs.get();
     try {
       output.start(writing.id());
-      output.encoder = EncoderFactory.get().directBinaryEncoder(output, output.encoder);
+      // Buffered: a direct encoder writes the stream byte by byte, and each of ByteArrayOutputStream's writes
+      // takes its lock; the buffered one hands the stream whole blocks, on flush.
+      output.encoder = EncoderFactory.get().binaryEncoder(output, output.encoder);
       writing.writer().write(record, output.encoder);
       output.encoder.flush();
       return output.finish();
