@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
@@ -51,6 +52,12 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
     private static final char PURGE = 'P';
     /** Bounds the work of one punctuation so a burst of expiries cannot stall the stream thread. */
     private static final int MAX_TIMERS_PER_PUNCTUATION = 5_000;
+    /**
+     * How many running tasks keep their decoded state in memory. Every result reads its task's state, and
+     * decoding it from the store took about a fifth of the stream thread's processing; the store stays the
+     * truth, this only spares the decoding. 10,000 states of a few KiB each.
+     */
+    private static final int MAX_DECODED_STATES = 10_000;
 
     private final Topics topics;
     private final OrchestratorSettings settings;
@@ -62,6 +69,22 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, TaskState> states;
     private KeyValueStore<String, String> timers;
+    /**
+     * Decoded states of running tasks, exactly as last written to {@link #states} (least recently used go
+     * first). Only {@link #save} adds to it, and a record whose processing fails evicts its task, so a state
+     * changed but never saved is never read back from here.
+     */
+    private final Map<String, TaskState> decoded = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TaskState> eldest) {
+            return size() > MAX_DECODED_STATES;
+        }
+    };
+    /**
+     * Every timer due before this has fired. Fired timers are deleted, and a scan from 0 would step over
+     * all of their tombstones in the store each time.
+     */
+    private long timersFiredUpTo;
 
     TaskStateMachine(Topics topics, OrchestratorSettings settings, Map<Mode, Pipeline> pipelines) {
         this.topics = topics;
@@ -77,17 +100,36 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
         this.context = context;
         this.states = context.getStateStore(OrchestratorTopology.TASK_STORE);
         this.timers = context.getStateStore(OrchestratorTopology.TIMER_STORE);
-        context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireTimers);
+        decoded.clear(); // a task re-initialised after a failure restores its store; memory must follow it
+        timersFiredUpTo = 0;
+        context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME,
+                now -> forgettingDecodedOnFailure(() -> fireTimers(now)));
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
-        if (source.topic().equals(topics.tasks().name())) {
-            onTask(record, source);
-        } else {
-            onResult(record, source);
+        forgettingDecodedOnFailure(() -> {
+            if (source.topic().equals(topics.tasks().name())) {
+                onTask(record, source);
+            } else {
+                onResult(record, source);
+            }
+        });
+    }
+
+    private void forgettingDecodedOnFailure(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            decoded.clear(); // the failed step may have changed a decoded state it did not save
+            throw e;
         }
+    }
+
+    @Override
+    public void close() {
+        decoded.clear();
     }
 
     private void onTask(Record<byte[], byte[]> record, RecordMetadata source) {
@@ -108,7 +150,7 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
             deadLetter(record, source, rejection.get());
             return;
         }
-        if (states.get(task.getTaskId()) != null) {
+        if (state(task.getTaskId()) != null) {
             // Re-submitting a known id is idempotent: the first submission's single result stands.
             log.debug("ignoring re-submitted task {}", task.getTaskId());
             return;
@@ -139,7 +181,7 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
                 .setAttributes(new HashMap<>(task.getAttributes()))
                 .build();
         TaskState state = TaskState.newBuilder().setTask(task).setLedger(ledger).setOutputs(new HashMap<>()).build();
-        timers.put(timerKey(deadline, DEADLINE, task.getTaskId()), task.getTaskId());
+        schedule(deadline, DEADLINE, task.getTaskId());
         advance(state, now);
         save(state);
     }
@@ -156,7 +198,7 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
             deadLetter(record, source, "value is empty (a tombstone is not a result)");
             return;
         }
-        TaskState state = states.get(result.getTaskId());
+        TaskState state = state(result.getTaskId());
         if (state == null) {
             log.debug("ignoring result for unknown or purged task {}", result.getTaskId());
             return;
@@ -292,35 +334,54 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
         state.setOutputs(new HashMap<>());
         state.getTask().setContext(null);
         timers.delete(timerKey(ledger.getDeadlineAt().toEpochMilli(), DEADLINE, ledger.getTaskId()));
-        timers.put(timerKey(now + settings.retention().toMillis(), PURGE, ledger.getTaskId()), ledger.getTaskId());
+        schedule(now + settings.retention().toMillis(), PURGE, ledger.getTaskId());
+    }
+
+    private TaskState state(String taskId) {
+        TaskState state = decoded.get(taskId);
+        return state != null ? state : states.get(taskId);
     }
 
     private void save(TaskState state) {
         TaskLedger ledger = state.getLedger();
         ledger.setTransitions(ledger.getTransitions() + 1);
         states.put(ledger.getTaskId(), state);
+        if (state.getDone()) {
+            decoded.remove(ledger.getTaskId()); // nothing but duplicates and purging read a finished task
+        } else {
+            decoded.put(ledger.getTaskId(), state);
+        }
         context.forward(new Record<>(ledger.getTaskId(), ledger, context.currentSystemTimeMs()),
                 OrchestratorTopology.LEDGER_SINK);
+    }
+
+    private void schedule(long at, char kind, String taskId) {
+        timers.put(timerKey(at, kind, taskId), taskId);
+        timersFiredUpTo = Math.min(timersFiredUpTo, at); // a timer already due (a tiny timeout) still fires
     }
 
     /** Ends tasks past their deadline and forgets finished tasks past their retention. */
     private void fireTimers(long now) {
         List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = timers.range(timerKey(0, DEADLINE, ""), timerKey(now, '~', ""))) {
+        try (KeyValueIterator<String, String> it =
+                     timers.range(timerKey(timersFiredUpTo, DEADLINE, ""), timerKey(now, '~', ""))) {
             while (it.hasNext() && due.size() < MAX_TIMERS_PER_PUNCTUATION) {
                 due.add(it.next().key);
             }
         }
+        // Capped: the rest of this millisecond and later ones wait for the next punctuation.
+        timersFiredUpTo = due.size() < MAX_TIMERS_PER_PUNCTUATION ? now + 1 : timerTime(due.getLast());
         for (String key : due) {
             timers.delete(key);
             char kind = key.charAt(14);
             String taskId = key.substring(16);
-            TaskState state = states.get(taskId);
+            TaskState state = state(taskId);
             if (state == null) {
                 continue;
             }
             if (kind == PURGE && state.getDone()) {
                 states.delete(taskId);
+                decoded.remove(taskId);
             } else if (kind == DEADLINE && !state.getDone()) {
                 expire(state, now);
             }
@@ -361,8 +422,14 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
         return null;
     }
 
+    private static long timerTime(String timerKey) {
+        return Long.parseLong(timerKey, 0, 13, 10);
+    }
+
     /** Timer keys sort by time: 13 zero-padded digits of epoch millis, the kind, then the task id. */
     private static String timerKey(long at, char kind, String taskId) {
-        return String.format("%013d|%c|%s", at, kind, taskId);
+        String millis = Long.toString(at); // not String.format: this runs several times per task
+        return new StringBuilder(16 + taskId.length()).repeat('0', 13 - millis.length()).append(millis)
+                .append('|').append(kind).append('|').append(taskId).toString();
     }
 }

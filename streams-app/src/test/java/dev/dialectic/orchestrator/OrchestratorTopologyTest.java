@@ -214,6 +214,18 @@ class OrchestratorTopologyTest {
     }
 
     @Test
+    void deadlinesOfTasksAcceptedAfterEarlierTimersFiredStillFire() {
+        start(OrchestratorTopology.build(topics, SETTINGS));
+        for (int i = 0; i < 3; i++) {
+            Task task = task("d" + i, "goal", null);
+            task.setTimeoutMs(1_000L);
+            tasks.pipeInput("d" + i, task);
+            driver.advanceWallClockTime(Duration.ofSeconds(2));
+            assertThat(finals.readValuesToList()).extracting(SynthesisResult::getTaskId).containsExactly("d" + i);
+        }
+    }
+
+    @Test
     void aFailedStageEndsTheTaskWithItsReason() {
         start(OrchestratorTopology.build(topics, SETTINGS));
         tasks.pipeInput("t6", task("t6", "goal", null));
