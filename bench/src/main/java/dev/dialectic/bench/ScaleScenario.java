@@ -75,6 +75,8 @@ final class ScaleScenario implements Scenario {
             Duration timeout = Duration.ofMinutes(3).plusMillis(Math.round(idealSeconds * 3000));
             Timelines timelines = Timelines.collect(deployment, sent, timeout);
             ResourceMonitor.Usage usage = monitor.stop();
+            Table streamThreads = StreamThreadMetrics.snapshot(deployment.service().orchestrator(),
+                    "Orchestrator stream threads after the drain (Kafka Streams metrics, last 30–60 s)");
             long lastSeen = sent.stream().map(s -> deployment.results().arrival(s.taskId()))
                     .filter(a -> a != null).mapToLong(Arrival::seenNanos).max().orElse(firstSent);
             double drainSeconds = (lastSeen - firstSent) / 1e9;
@@ -98,7 +100,7 @@ final class ScaleScenario implements Scenario {
             }
             return new ScenarioReport(NAME, summary, RunContext.reportable(settings), figures.list(),
                     List.of(timelines.breakdown("Where the time goes (ms, from ledger timestamps)"),
-                            timelines.stageDurations("Stage durations and latency (ms)")),
+                            timelines.stageDurations("Stage durations and latency (ms)"), streamThreads),
                     notes, null);
         }
     }

@@ -64,11 +64,14 @@ final class ThroughputScenario implements Scenario {
             long measureFrom = start + options.throughputWarmup().toNanos();
             long measureTo = measureFrom + options.throughputDuration().toNanos();
             AtomicReference<ResourceMonitor.Usage> usage = new AtomicReference<>();
+            AtomicReference<Table> streamThreads = new AtomicReference<>();
             Thread measurer = Thread.ofPlatform().name("bench-throughput-window").start(() -> {
                 sleepUntil(measureFrom);
                 ResourceMonitor monitor = ResourceMonitor.start(context.cluster().processes(), Map.of());
                 sleepUntil(measureTo);
                 usage.set(monitor.stop());
+                streamThreads.set(StreamThreadMetrics.snapshot(deployment.service().orchestrator(),
+                        "Orchestrator stream threads at the end of the window (Kafka Streams metrics, last 30–60 s)"));
             });
             int sent = 0;
             List<Submission> sentWhileMeasuring = new ArrayList<>();
@@ -129,7 +132,8 @@ final class ThroughputScenario implements Scenario {
                     List.of(new Table("Completions per " + BUCKET.toSeconds() + " s while measuring",
                                     List.of("window", "tasks", "tasks/s"), buckets),
                             timelines.breakdown("Where the time goes, tasks sent while measuring (ms, from ledger"
-                                    + " timestamps)")),
+                                    + " timestamps)"),
+                            streamThreads.get()),
                     notes, null);
         }
     }
