@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request's journey through a worker, on its own virtual thread: decode, call the model (with timeout,
+ * One request's journey through a worker, on its own virtual thread: call the model (with timeout,
  * retries and backoff, never past the task's deadline), publish the result, and only then report how the
  * request must be acknowledged.
  *
@@ -40,7 +40,12 @@ final class PersonaCall implements Runnable {
     private final PersonaProfile profile;
     private final WorkerSettings settings;
     private final WorkerOutput output;
-    private final Deserializer<PersonaRequest> requests;
+    /** The decoded request, or null when it could not be decoded (one of the two below says why). */
+    private final PersonaRequest request;
+    /** Why the request can never be decoded: it goes to the dlq. */
+    private final String undecodable;
+    /** Decoding failed for another reason (say, the registry is down): the request is given back. */
+    private final RuntimeException decodingFailure;
     private final ExecutorService modelCalls;
     private final AnsweredRequests answered;
     private final Consumer<AcknowledgeType> done;
@@ -53,7 +58,24 @@ final class PersonaCall implements Runnable {
         this.profile = profile;
         this.settings = settings;
         this.output = output;
-        this.requests = requests;
+        // Decoded here, on the share consumer's platform thread, not in run(): Avro caches its resolving
+        // decoder per thread, and each call's fresh virtual thread would build its own, grammar and all.
+        PersonaRequest decoded = null;
+        String failure = null;
+        RuntimeException unexpected = null;
+        try {
+            decoded = requests.deserialize(record.topic(), record.headers(), record.value());
+            if (decoded == null) {
+                failure = "value is empty";
+            }
+        } catch (SerializationException | IllegalArgumentException e) {
+            failure = e.getMessage();
+        } catch (RuntimeException e) {
+            unexpected = e;
+        }
+        this.request = decoded;
+        this.undecodable = failure == null ? null : "request is not a decodable PersonaRequest: " + failure;
+        this.decodingFailure = unexpected;
         this.modelCalls = modelCalls;
         this.answered = answered;
         this.done = done;
@@ -63,14 +85,11 @@ final class PersonaCall implements Runnable {
     @Override
     public void run() {
         try {
-            PersonaRequest request;
-            try {
-                request = requests.deserialize(record.topic(), record.headers(), record.value());
-                if (request == null) {
-                    throw new SerializationException("value is empty");
-                }
-            } catch (SerializationException | IllegalArgumentException e) {
-                reject(null, "request is not a decodable PersonaRequest: " + e.getMessage());
+            if (decodingFailure != null) {
+                throw decodingFailure;
+            }
+            if (request == null) {
+                reject(null, undecodable);
                 return;
             }
             answer(request);
