@@ -4,8 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
@@ -29,7 +31,7 @@ import org.apache.kafka.common.errors.SerializationException;
  * big-endian schema id, Avro binary) over a {@link SchemaRegistryClient}.
  *
  * <p>Hot path: once a (topic, schema) pair has its id and writer, and an id has its reader, serializing and
- * deserializing do no registry I/O and reuse per-thread buffers and decoders. Failures are not cached: a
+ * deserializing do no registry I/O and reuse pooled buffers and per-thread decoders. Failures are not cached: a
  * schema refused now may be accepted after an operator fixes the subject.
  */
 final class AvroCodec<T> {
@@ -49,7 +51,11 @@ final class AvroCodec<T> {
   private final SpecificData data;
   private final Map<String, Map<Schema, Writing>> writings = new ConcurrentHashMap<>();
   private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
-  private final ThreadLocal<Output> outputs = ThreadLocal.withInitial(Output::new);
+  /**
+   * Idle output buffers. A pool, not a ThreadLocal: workers serialize on a fresh virtual thread per call, where
+   * a ThreadLocal would allocate a buffer and an encoder for every record.
+   */
+  private final Queue<Output> idleOutputs = new ConcurrentLinkedQueue<>();
   private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
   private record Writing(int id, DatumWriter<Object> writer) {
@@ -100,7 +106,10 @@ final class AvroCodec<T> {
     if (writing == null) {
       writing = byTopic.computeIfAbsent(schema, s -> prepare(topic, s));
     }
-    Output output = outputs.get();
+    Output output = idleOutputs.poll();
+    if (output == null) {
+      output = new Output();
+    }
     try {
       output.start(writing.id());
       // Buffered: a direct encoder writes the stream byte by byte, and each of ByteArrayOutputStream's writes
@@ -112,6 +121,8 @@ final class AvroCodec<T> {
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("Cannot serialize " + side() + " for topic '" + topic + "' with schema "
           + schema.getFullName() + ": " + reason(e), e);
+    } finally {
+      idleOutputs.offer(output);
     }
   }
 
@@ -222,7 +233,7 @@ final class AvroCodec<T> {
         + (message == null ? "" : ": " + SchemaRegistryException.oneLine(message));
   }
 
-  /** A per-thread, reusable output buffer with its encoder. */
+  /** A reusable output buffer with its encoder, used by one thread at a time. */
   private static final class Output extends ByteArrayOutputStream {
     BinaryEncoder encoder;
 
