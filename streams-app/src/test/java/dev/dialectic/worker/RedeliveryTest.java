@@ -45,15 +45,12 @@ class RedeliveryTest {
 
     @Test
     void aRedeliveredRequestThatWasAlreadyAnsweredDoesNotCallTheModelAgain(TestStack stack) throws Exception {
-        String prefix = stack.uniqueName("redelivery") + ".";
         try (SchemaRegistryClient registry = RestSchemaRegistryClient.builder(stack.registryUrl()).build()) {
-            Topics topics = Topics.builder().prefix(prefix).partitions(1).registry(registry).build();
+            Topics topics = WorkerFixtures.thesisTopics(stack, registry, "redelivery");
             Topic<String, PersonaRequest> requests = topics.persona("thesis");
-            stack.createTopics(1, requests.name(), topics.personaResults().name(), topics.tokens().name(),
-                    topics.dlq().name());
 
-            PersonaRequest answered = request("answered");
-            PersonaRequest unanswered = request("unanswered");
+            PersonaRequest answered = WorkerFixtures.request("answered");
+            PersonaRequest unanswered = WorkerFixtures.request("unanswered");
             Map<String, Object> client = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
             try (KafkaProducer<String, PersonaRequest> producer = new KafkaProducer<>(client,
                     requests.keySerde().serializer(), requests.valueSerde().serializer());
@@ -113,13 +110,6 @@ class RedeliveryTest {
             consumer.commitSync();
         }
         return seen;
-    }
-
-    private static PersonaRequest request(String taskId) {
-        return PersonaRequest.newBuilder().setTaskId(taskId).setStage("thesis").setPersona("thesis").setAttempt(1)
-                .setGoal("goal for " + taskId).setContext(null).setInputs(List.of()).setVariant("baseline")
-                .setRequestedAt(Instant.now().minusSeconds(1)).setDeadlineAt(Instant.now().plusSeconds(60))
-                .setAttributes(Map.of()).build();
     }
 
     private static PersonaResult result(PersonaRequest request) {

@@ -42,12 +42,9 @@ class UndecodableRequestTest {
 
     @Test
     void anUndecodableRequestGoesToTheDlqAndTheNextOneIsAnswered(TestStack stack) throws Exception {
-        String prefix = stack.uniqueName("undecodable") + ".";
         try (SchemaRegistryClient registry = RestSchemaRegistryClient.builder(stack.registryUrl()).build()) {
-            Topics topics = Topics.builder().prefix(prefix).partitions(1).registry(registry).build();
+            Topics topics = WorkerFixtures.thesisTopics(stack, registry, "undecodable");
             Topic<String, PersonaRequest> requests = topics.persona("thesis");
-            stack.createTopics(1, requests.name(), topics.personaResults().name(), topics.tokens().name(),
-                    topics.dlq().name());
 
             Map<String, Object> client = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
             try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(client, new ByteArraySerializer(),
@@ -56,7 +53,7 @@ class UndecodableRequestTest {
                             requests.keySerde().serializer(), requests.valueSerde().serializer())) {
                 raw.send(new ProducerRecord<>(requests.name(), "garbage".getBytes(StandardCharsets.UTF_8),
                         "not avro".getBytes(StandardCharsets.UTF_8))).get();
-                producer.send(new ProducerRecord<>(requests.name(), "good", request("good"))).get();
+                producer.send(new ProducerRecord<>(requests.name(), "good", WorkerFixtures.request("good"))).get();
             }
 
             AtomicInteger calls = new AtomicInteger();
@@ -95,12 +92,5 @@ class UndecodableRequestTest {
                     .contains("not a decodable PersonaRequest");
             assertThat(calls).hasValue(1);
         }
-    }
-
-    private static PersonaRequest request(String taskId) {
-        return PersonaRequest.newBuilder().setTaskId(taskId).setStage("thesis").setPersona("thesis").setAttempt(1)
-                .setGoal("goal for " + taskId).setContext(null).setInputs(List.of()).setVariant("baseline")
-                .setRequestedAt(Instant.now().minusSeconds(1)).setDeadlineAt(Instant.now().plusSeconds(60))
-                .setAttributes(Map.of()).build();
     }
 }
