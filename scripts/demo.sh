@@ -83,10 +83,13 @@ app_up() {
 wait_for 120 "the service" app_up
 
 echo "demo: submitting the sample tasks; each synthesis is printed with its timeline as it arrives" >&2
-"$ROOT/dialectic" cli submit --file "$ROOT/producers/src/main/resources/samples/tasks.jsonl" --wait --show
+# 0 when every sample task succeeded, 4 when some ended PARTIAL or FAILED, 3 when some gave no result.
+submitted=0
+"$ROOT/dialectic" cli submit --file "$ROOT/producers/src/main/resources/samples/tasks.jsonl" --wait --show \
+  || submitted=$?
 
 if $ONCE; then
-  exit 0
+  exit "$submitted"
 fi
 cat >&2 <<EOF
 

@@ -46,13 +46,15 @@ import picocli.CommandLine.Spec;
             "0:done",
             "1:Kafka or the schema registry failed or could not be reached",
             "2:bad input: an option, a task, a task file",
-            "3:not there: no result within --wait-timeout, no ledger for the task"})
+            "3:not there: no result within --wait-timeout, no ledger for the task",
+            "4:with --wait: every result came, but some task ended PARTIAL or FAILED"})
 public final class DialecticCli implements Callable<Integer> {
 
     static final int OK = 0;
     static final int UNAVAILABLE = 1;
     static final int BAD_INPUT = 2;
     static final int NOT_THERE = 3;
+    static final int UNSUCCESSFUL = 4;
 
     /** Short enough that an unreachable cluster is reported soon; --client-config may change them. */
     private static final Map<String, Object> CLIENT_TIMEOUTS = Map.of(

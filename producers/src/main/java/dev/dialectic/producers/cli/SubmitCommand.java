@@ -2,6 +2,7 @@ package dev.dialectic.producers.cli;
 
 import dev.dialectic.producers.DialecticClient;
 import dev.dialectic.producers.TaskSpec;
+import dev.dialectic.schema.ResultStatus;
 import dev.dialectic.schema.SynthesisResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Submits one task (GOAL) or every task of a JSON Lines file (--file) and prints the task ids.",
             "With --wait, waits for the results: for one task, prints its synthesis and timeline; for a file, shows"
-                    + " progress on stderr and ends with the batch's statistics.",
+                    + " progress on stderr and ends with the batch's statistics. Exits 0 only when every task"
+                    + " SUCCEEDED (see the exit codes of dialectic cli).",
             "File lines look like {\"id\": \"t-1\", \"goal\": \"...\", \"context\": \"...\", \"mode\": \"parallel\","
                     + " \"timeoutMs\": 30000, \"attributes\": {\"team\": \"infra\"}}; only goal is required. Nothing"
                     + " is sent unless every line is valid."})
@@ -101,7 +103,7 @@ final class SubmitCommand implements Callable<Integer> {
         }
         out.print(describe(client, result));
         out.flush();
-        return DialecticCli.OK;
+        return result.getStatus() == ResultStatus.SUCCEEDED ? DialecticCli.OK : DialecticCli.UNSUCCESSFUL;
     }
 
     private int submitFile(DialecticClient client) {
@@ -158,7 +160,10 @@ final class SubmitCommand implements Callable<Integer> {
         BatchStatistics statistics = BatchStatistics.of(ids, results, latencies);
         out.print(statistics.render());
         out.flush();
-        return statistics.timedOut().isEmpty() ? DialecticCli.OK : DialecticCli.NOT_THERE;
+        if (!statistics.timedOut().isEmpty()) {
+            return DialecticCli.NOT_THERE;
+        }
+        return statistics.succeeded() == statistics.total() ? DialecticCli.OK : DialecticCli.UNSUCCESSFUL;
     }
 
     /** The result, then the task's timeline; the ledger is final by now, committed with the result. */

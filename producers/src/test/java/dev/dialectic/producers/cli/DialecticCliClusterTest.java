@@ -97,7 +97,7 @@ class DialecticCliClusterTest {
             orchestrator.close();
         }
 
-        assertThat(exit).isZero();
+        assertThat(exit).as("every result came, but two tasks did not succeed").isEqualTo(4);
         String output = out.toString();
         assertThat(output).contains("task f-1  SUCCEEDED", "synthesis:", "  Synthesis of: Should we ship on Fridays?",
                 "task f-2  PARTIAL", "reason: stage antithesis failed: simulated outage", "task f-3  FAILED",
