@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ledger",
         description = {"Prints a task's timeline from the ledger: each stage's wait and model call on one time axis"
                 + " from acceptance to finish, with durations, time to first token and tokens; then the ideal"
-                + " critical path, max(thesis, antithesis) + synthesis, against the actual total."})
+                + " critical path (max(thesis, antithesis) + synthesis; in sequential mode their sum) against the"
+                + " actual total."})
 final class LedgerCommand implements Callable<Integer> {
 
     @ParentCommand

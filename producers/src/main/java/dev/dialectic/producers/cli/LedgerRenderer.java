@@ -2,6 +2,7 @@ package dev.dialectic.producers.cli;
 
 import dev.dialectic.schema.StageTiming;
 import dev.dialectic.schema.TaskLedger;
+import dev.dialectic.tasks.Mode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -28,8 +29,9 @@ import java.util.stream.Stream;
  * <p>A stage's bar shows the wait from the orchestrator's request to the worker's start (░) and the model
  * call itself (█), so in parallel mode thesis and antithesis overlap and synthesis starts after both; in
  * sequential mode they follow each other. "Took" is the model call (start to finish), which is what the
- * ideal critical path, max(thesis, antithesis) + synthesis, is made of; the actual total runs from submission
- * to finish and so includes every wait. A pure function of the ledger: no clock, no I/O.
+ * ideal critical path is made of: max(thesis, antithesis) + synthesis in parallel mode, thesis + antithesis +
+ * synthesis in sequential mode, where the antithesis answers the thesis. The actual total runs from
+ * submission to finish and so includes every wait. A pure function of the ledger: no clock, no I/O.
  *
  * @param barWidth characters between the bar's borders
  * @param unicode whether to draw with block characters (otherwise {@code #} and {@code .}, for terminals that
@@ -121,8 +123,9 @@ record LedgerRenderer(int barWidth, boolean unicode) {
     }
 
     /**
-     * The ideal critical path from the stages' model-call durations, max(thesis, antithesis) + synthesis:
-     * what the task would take with no waiting at all. Empty unless all three calls finished.
+     * The ideal critical path from the stages' model-call durations, max(thesis, antithesis) + synthesis (the
+     * sum of the three in sequential mode): what the task would take with no waiting at all. Empty unless all
+     * three calls finished.
      */
     static Optional<Duration> idealCriticalPath(TaskLedger ledger) {
         Optional<Duration> thesis = call(ledger, "thesis");
@@ -131,8 +134,15 @@ record LedgerRenderer(int barWidth, boolean unicode) {
         if (thesis.isEmpty() || antithesis.isEmpty() || synthesis.isEmpty()) {
             return Optional.empty();
         }
+        if (sequential(ledger)) {
+            return Optional.of(thesis.get().plus(antithesis.get()).plus(synthesis.get()));
+        }
         Duration longer = thesis.get().compareTo(antithesis.get()) >= 0 ? thesis.get() : antithesis.get();
         return Optional.of(longer.plus(synthesis.get()));
+    }
+
+    private static boolean sequential(TaskLedger ledger) {
+        return Mode.parse(ledger.getMode()).orElse(Mode.PARALLEL) == Mode.SEQUENTIAL;
     }
 
     private String criticalPath(TaskLedger ledger, Optional<Duration> total) {
@@ -140,10 +150,12 @@ record LedgerRenderer(int barWidth, boolean unicode) {
         if (ideal.isEmpty()) {
             return "n/a (needs the model-call durations of thesis, antithesis and synthesis)";
         }
-        String text = "ideal " + Durations.format(ideal.get())
-                + " = max(thesis " + Durations.format(call(ledger, "thesis").orElseThrow())
-                + ", antithesis " + Durations.format(call(ledger, "antithesis").orElseThrow())
-                + ") + synthesis " + Durations.format(call(ledger, "synthesis").orElseThrow());
+        String thesis = "thesis " + Durations.format(call(ledger, "thesis").orElseThrow());
+        String antithesis = "antithesis " + Durations.format(call(ledger, "antithesis").orElseThrow());
+        String synthesis = "synthesis " + Durations.format(call(ledger, "synthesis").orElseThrow());
+        String text = "ideal " + Durations.format(ideal.get()) + " = " + (sequential(ledger)
+                ? thesis + " + " + antithesis + " + " + synthesis
+                : "max(" + thesis + ", " + antithesis + ") + " + synthesis);
         return text + total.map(actual -> "; actual " + Durations.format(actual) + " ("
                 + (actual.compareTo(ideal.get()) >= 0 ? "+" : "") + Durations.format(actual.minus(ideal.get())) + ")")
                 .orElse("; actual: not finished");
