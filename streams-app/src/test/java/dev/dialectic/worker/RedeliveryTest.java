@@ -67,13 +67,7 @@ class RedeliveryTest {
                     .containsExactlyInAnyOrder("answered", "unanswered");
 
             CountingProvider provider = new CountingProvider();
-            PersonaProfile profile = new PersonaProfile("thesis", provider, "m", "be brief", 100, 0,
-                    ModelGuard.unlimited("m"));
-            WorkerSettings settings = new WorkerSettings("successor", 8, 1, Duration.ofSeconds(10),
-                    RetryPolicy.defaults(), WorkerSettings.TokenBatching.defaults());
-            try (Workers workers = Workers.start(List.of(profile), settings, topics,
-                    Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), Map.of(),
-                    Duration.ofSeconds(5))) {
+            try (Workers workers = WorkerFixtures.startThesisWorker(stack, topics, provider, "successor")) {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                         .until(() -> provider.calls.contains("unanswered"));
             }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -69,14 +68,8 @@ class UndecodableRequestTest {
                     return new Completion("ok", "m", 1, 1, Optional.of(Instant.now()));
                 }
             };
-            PersonaProfile profile = new PersonaProfile("thesis", provider, "m", "be brief", 100, 0,
-                    ModelGuard.unlimited("m"));
             // One consumer: the good request can only be answered by the consumer that met the bad one.
-            WorkerSettings settings = new WorkerSettings("w", 8, 1, Duration.ofSeconds(10),
-                    RetryPolicy.defaults(), WorkerSettings.TokenBatching.defaults());
-            try (Workers workers = Workers.start(List.of(profile), settings, topics,
-                    Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), Map.of(),
-                    Duration.ofSeconds(5))) {
+            try (Workers workers = WorkerFixtures.startThesisWorker(stack, topics, provider, "w")) {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                         .until(() -> !stack.readAll(topics.personaResults().name(),
                                 topics.personaResults().valueSerde().deserializer()).isEmpty()

@@ -1,14 +1,17 @@
 package dev.dialectic.worker;
 
+import dev.dialectic.llm.LlmProvider;
 import dev.dialectic.localstack.junit.TestStack;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.serde.SchemaRegistryClient;
 import dev.dialectic.topics.Topics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
-/** What the worker tests against a real broker share: one-partition topics of a thesis worker, and requests. */
+/** What the worker tests against a real broker share: one-partition topics, a thesis worker, its requests. */
 final class WorkerFixtures {
 
     private WorkerFixtures() {}
@@ -19,6 +22,20 @@ final class WorkerFixtures {
         stack.createTopics(1, topics.persona("thesis").name(), topics.personaResults().name(), topics.tokens().name(),
                 topics.dlq().name());
         return topics;
+    }
+
+    /**
+     * A thesis worker of one share consumer (so one consumer meets every request) and 8 calls in flight,
+     * answering with {@code provider}.
+     */
+    static Workers startThesisWorker(TestStack stack, Topics topics, LlmProvider provider, String workerId) {
+        PersonaProfile profile = new PersonaProfile("thesis", provider, "m", "be brief", 100, 0,
+                ModelGuard.unlimited("m"));
+        WorkerSettings settings = new WorkerSettings(workerId, 8, 1, Duration.ofSeconds(10), RetryPolicy.defaults(),
+                WorkerSettings.TokenBatching.defaults());
+        return Workers.start(List.of(profile), settings, topics,
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), Map.of(),
+                Duration.ofSeconds(5));
     }
 
     /** A first-attempt thesis request for {@code taskId}, due in a minute. */
