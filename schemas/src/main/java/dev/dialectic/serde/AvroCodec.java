@@ -117,12 +117,13 @@ final class AvroCodec<T> {
       output.encoder = EncoderFactory.get().binaryEncoder(output, output.encoder);
       writing.writer().write(record, output.encoder);
       output.encoder.flush();
-      return output.finish();
+      byte[] bytes = output.finish();
+      // Only a clean output goes back: after a failed write the encoder still buffers part of that record.
+      idleOutputs.offer(output);
+      return bytes;
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("Cannot serialize " + side() + " for topic '" + topic + "' with schema "
           + schema.getFullName() + ": " + reason(e), e);
-    } finally {
-      idleOutputs.offer(output);
     }
   }
 
