@@ -71,7 +71,7 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
     private KeyValueStore<String, String> timers;
     /**
      * Decoded states of running tasks, exactly as last written to {@link #states} (least recently used go
-     * first). Only {@link #save} adds to it, and a record whose processing fails evicts its task, so a state
+     * first). Only {@link #save} adds to it, and a record or punctuation that fails clears it, so a state
      * changed but never saved is never read back from here.
      */
     private final Map<String, TaskState> decoded = new LinkedHashMap<>(1024, 0.75f, true) {
