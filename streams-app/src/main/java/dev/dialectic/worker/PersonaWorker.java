@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
@@ -31,14 +32,13 @@ public final class PersonaWorker implements AutoCloseable {
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final ExecutorService modelCalls = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore capacity;
-    private final int maxInFlight;
+    private final AtomicInteger running = new AtomicInteger();
 
     PersonaWorker(PersonaProfile profile, WorkerSettings settings, Topics topics, WorkerOutput output,
             AnsweredRequests answered, Map<String, Object> consumerConfig, Function<Map<String, Object>, ShareConsumer<byte[], byte[]>> consumers,
             Duration shutdownGrace) {
         this.profile = profile;
-        this.maxInFlight = settings.maxInFlight();
-        this.capacity = new Semaphore(maxInFlight);
+        this.capacity = new Semaphore(settings.maxInFlight());
         String topic = topics.persona(profile.persona()).name();
         Deserializer<PersonaRequest> requests = topics.persona(profile.persona()).valueSerde().deserializer();
         for (int i = 0; i < settings.consumers(); i++) {
@@ -53,8 +53,18 @@ public final class PersonaWorker implements AutoCloseable {
             config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000);
             String name = "worker-" + profile.persona() + "-" + i;
             loops.add(new ShareConsumerLoop(consumers.apply(config), topic, capacity, settings.batchSize(),
-                    (record, done) -> calls.submit(
-                            new PersonaCall(record, profile, settings, output, requests, modelCalls, answered, done)),
+                    (record, done) -> {
+                        PersonaCall call =
+                                new PersonaCall(record, profile, settings, output, requests, modelCalls, answered, done);
+                        return calls.submit(() -> {
+                            running.incrementAndGet();
+                            try {
+                                call.run();
+                            } finally {
+                                running.decrementAndGet();
+                            }
+                        });
+                    },
                     shutdownGrace, name));
         }
     }
@@ -87,9 +97,9 @@ public final class PersonaWorker implements AutoCloseable {
         return profile.persona();
     }
 
-    /** Calls running now (plus room reserved by a fetch under way). */
+    /** Requests being served now: from the moment they were handed to a call until that call ended. */
     public int inFlight() {
-        return maxInFlight - capacity.availablePermits();
+        return running.get();
     }
 
     /** Stops fetching, lets running calls finish within the grace period, releases the rest, and waits. */
