@@ -1,6 +1,8 @@
 package dev.dialectic.bench;
 
+import dev.dialectic.app.DialecticConfig;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -10,13 +12,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +42,9 @@ public final class Benchmark implements Callable<Integer> {
     /** Every scenario, in the order they run (the baseline after the overhead it is compared with). */
     static final List<Scenario> SCENARIOS = List.of(new OverheadScenario(), new ModesScenario(),
             new ThroughputScenario(), new ScaleScenario(), new BaselineScenario());
+
+    /** {@code user:password@} after a URL's scheme. */
+    private static final Pattern USER_INFO = Pattern.compile("//[^/@\\s]+@");
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -123,7 +131,31 @@ public final class Benchmark implements Callable<Integer> {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "bench-log4j2.xml");
         }
-        System.exit(new CommandLine(new Benchmark()).execute(args));
+        System.exit(commandLine(new Benchmark()).execute(args));
+    }
+
+    /**
+     * A command line for {@code benchmark} whose errors are one line on stderr ({@code dialectic bench: <reason>})
+     * instead of picocli's message followed by the whole usage, or a stack trace: exit code 2 for bad options,
+     * 1 when the run could not start (for example, the local stack did not come up).
+     */
+    static CommandLine commandLine(Benchmark benchmark) {
+        CommandLine commandLine = new CommandLine(benchmark);
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("dialectic bench: " + oneLine(e.getMessage()));
+            e.getCommandLine().getErr().flush();
+            return CommandLine.ExitCode.USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("dialectic bench: " + oneLine(e.toString()));
+            cmd.getErr().flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return commandLine;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     @Override
@@ -143,6 +175,7 @@ public final class Benchmark implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        rejectInvalidSettings(overrides, known.keySet());
         if ((bootstrapServers == null) != (registryUrl == null)) {
             throw new ParameterException(spec.commandLine(), "give both --bootstrap-servers and --registry-url, or"
                     + " neither (then a local stack is started)");
@@ -151,6 +184,7 @@ public final class Benchmark implements Callable<Integer> {
         String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC)
                 .format(startedAt);
         String loadAtStart = loadAverage();
+        PrintWriter figuresOut = spec.commandLine().getOut();
         List<ScenarioReport> reports = new ArrayList<>();
         String clusterDescription;
         Map<String, ProcessHandle> processes = new LinkedHashMap<>();
@@ -167,9 +201,9 @@ public final class Benchmark implements Callable<Integer> {
                 ScenarioReport report = runOne(scenario, context);
                 context.record(report);
                 reports.add(report);
-                report.figures().forEach(figure -> System.out.println(figure.line()));
+                report.figures().forEach(figure -> figuresOut.println(figure.line()));
+                figuresOut.flush();
                 report.notes().forEach(note -> System.err.println("bench: " + scenario.name() + ": note: " + note));
-                System.out.flush();
             }
         }
         Map<String, Object> run = new LinkedHashMap<>();
@@ -177,8 +211,8 @@ public final class Benchmark implements Callable<Integer> {
         run.put("label", label);
         run.put("startedAt", startedAt.toString());
         run.put("finishedAt", Instant.now().toString());
-        run.put("arguments", spec.commandLine().getParseResult().originalArgs());
-        run.put("cluster", clusterDescription);
+        run.put("arguments", reportable(spec.commandLine().getParseResult().originalArgs()));
+        run.put("cluster", withoutUserInfo(clusterDescription));
         run.put("machine", String.format(Locale.ROOT, "%d cores, Java %s, load average (1/5/15 min) %s at start, %s"
                 + " at end", Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAtStart, loadAverage()));
         run.put("options", describe(options));
@@ -186,6 +220,23 @@ public final class Benchmark implements Callable<Integer> {
         System.err.println("bench: reports written to " + written.stream().map(Path::toString)
                 .collect(Collectors.joining(" and ")));
         return reports.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
+    }
+
+    /**
+     * Fails on a {@code --set} value the service would refuse (a wrong type, a number out of range) now, not in
+     * every scenario after the stack has started. The cluster's addresses are placeholders: they are not checked.
+     */
+    private void rejectInvalidSettings(Overrides overrides, Collection<String> scenarioNames) {
+        for (String scenario : scenarioNames) {
+            Map<String, String> settings = overrides.apply(scenario, Map.of(
+                    DialecticConfig.BOOTSTRAP_SERVERS, "localhost:9092",
+                    DialecticConfig.SCHEMA_REGISTRY_URL, "http://localhost:8081"));
+            try {
+                new DialecticConfig(settings);
+            } catch (ConfigException e) {
+                throw new ParameterException(spec.commandLine(), "--set: " + e.getMessage());
+            }
+        }
     }
 
     private static ScenarioReport runOne(Scenario scenario, RunContext context) {
@@ -203,6 +254,37 @@ public final class Benchmark implements Callable<Integer> {
             e.printStackTrace();
             return ScenarioReport.failed(scenario.name(), e.toString());
         }
+    }
+
+    /**
+     * The command line as reports show it: the value of a {@code --set} whose key may hold a credential becomes
+     * {@code ***}, and so does the user info of a URL ({@code https://user:password@registry}).
+     */
+    static List<String> reportable(List<String> arguments) {
+        List<String> shown = new ArrayList<>(arguments.size());
+        boolean setValueNext = false;
+        for (String argument : arguments) {
+            if (setValueNext) {
+                shown.add(redactedSetting(argument));
+            } else if (argument.startsWith("--set=")) {
+                shown.add("--set=" + redactedSetting(argument.substring("--set=".length())));
+            } else {
+                shown.add(withoutUserInfo(argument));
+            }
+            setValueNext = argument.equals("--set");
+        }
+        return shown;
+    }
+
+    private static String redactedSetting(String setting) {
+        int equals = setting.indexOf('=');
+        String key = equals < 0 ? setting : setting.substring(0, equals);
+        String scopeless = key.substring(key.indexOf(':') + 1).strip();
+        return equals >= 0 && RunContext.secret(scopeless) ? key + "=***" : withoutUserInfo(setting);
+    }
+
+    private static String withoutUserInfo(String text) {
+        return USER_INFO.matcher(text).replaceAll("//***@");
     }
 
     /** The options with the defaults of a full or a quick run filled in. */

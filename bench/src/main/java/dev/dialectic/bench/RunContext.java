@@ -68,9 +68,15 @@ final class RunContext {
     /** {@code settings} without the cluster's addresses, credentials and local paths. */
     static Map<String, String> reportable(Map<String, String> settings) {
         Map<String, String> shown = new LinkedHashMap<>(settings);
-        shown.keySet().removeIf(key -> UNREPORTED.contains(key) || key.contains("password")
-                || key.contains("sasl.jaas") || key.contains("token") || key.contains("secret"));
+        shown.keySet().removeIf(key -> UNREPORTED.contains(key) || secret(key));
         return shown;
+    }
+
+    /** Whether the value of setting {@code key} may be a credential, which no report may show. */
+    static boolean secret(String key) {
+        return key.equals(DialecticConfig.SCHEMA_REGISTRY_USER_INFO)
+                || key.equals(DialecticConfig.SCHEMA_REGISTRY_BEARER_TOKEN) || key.contains("password")
+                || key.contains("sasl.jaas") || key.contains("token") || key.contains("secret");
     }
 
     /** Prints a progress line on stderr (stdout carries the figures). */
