@@ -1,0 +1,105 @@
+package dev.dialectic.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.dialectic.orchestrator.Pipeline;
+import dev.dialectic.schema.ResultStatus;
+import dev.dialectic.schema.StageStatus;
+import dev.dialectic.schema.StageTiming;
+import dev.dialectic.schema.TaskLedger;
+import dev.dialectic.schema.TaskStatus;
+import dev.dialectic.tasks.Mode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TimelineTest {
+
+    private static final long T = 1_700_000_000_000L;
+    private static final Map<String, Double> DURATIONS = Map.of(
+            Pipeline.THESIS, 450.0, Pipeline.ANTITHESIS, 1080.0, Pipeline.SYNTHESIS, 1420.0);
+
+    @Test
+    void theCriticalPathOfAParallelTaskIsTheLongerOfThesisAndAntithesisPlusSynthesis() {
+        assertThat(Timeline.criticalPath(Pipeline.dialectic(Mode.PARALLEL), DURATIONS)).isEqualTo(1080 + 1420);
+    }
+
+    @Test
+    void theCriticalPathOfASequentialTaskIsTheSumOfItsStages() {
+        assertThat(Timeline.criticalPath(Pipeline.dialectic(Mode.SEQUENTIAL), DURATIONS)).isEqualTo(450 + 1080 + 1420);
+    }
+
+    @Test
+    void overheadIsEndToEndMinusTheTasksOwnCriticalPathAndEachHopIsTimed() {
+        TaskLedger ledger = ledger(TaskStatus.SUCCEEDED, List.of(
+                stage(Pipeline.THESIS, 10, 40, 490, 495),
+                stage(Pipeline.ANTITHESIS, 10, 45, 1125, 1130),
+                stage(Pipeline.SYNTHESIS, 1135, 1165, 2585, 2590)));
+
+        Timeline timeline = Timeline.of(submission(), arrivalAt(2620), ledger).orElseThrow();
+
+        assertThat(timeline.endToEndMs()).isCloseTo(2620, within(1e-6));
+        assertThat(timeline.idealMs()).isEqualTo(1080 + 1420);
+        assertThat(timeline.overheadMs()).isCloseTo(120, within(1e-6));
+        assertThat(timeline.ratio()).isCloseTo(2620.0 / 2500, within(1e-9));
+        assertThat(timeline.sumOfStagesMs()).isEqualTo(450 + 1080 + 1420);
+        assertThat(timeline.acceptMs()).isEqualTo(5);
+        assertThat(timeline.queueMs()).containsEntry(Pipeline.THESIS, 30.0).containsEntry(Pipeline.ANTITHESIS, 35.0)
+                .containsEntry(Pipeline.SYNTHESIS, 30.0);
+        assertThat(timeline.recordMs()).containsEntry(Pipeline.SYNTHESIS, 5.0);
+        assertThat(timeline.resultMs()).isEqualTo(30);
+    }
+
+    @Test
+    void aTaskThatDidNotSucceedIsCountedNotTimed() {
+        TaskLedger ledger = ledger(TaskStatus.PARTIAL, List.of(
+                stage(Pipeline.THESIS, 10, 40, 490, 495),
+                stage(Pipeline.ANTITHESIS, 10, 45, 1125, 1130),
+                stage(Pipeline.SYNTHESIS, 1135, 1165, 2585, 2590)));
+
+        assertThat(Timeline.of(submission(), arrivalAt(2620), ledger)).isEmpty();
+    }
+
+    @Test
+    void aLedgerWithoutEveryStagesTimesIsNotTimed() {
+        TaskLedger ledger = ledger(TaskStatus.SUCCEEDED, List.of(
+                stage(Pipeline.THESIS, 10, 40, 490, 495),
+                stage(Pipeline.SYNTHESIS, 1135, 1165, 2585, 2590)));
+
+        assertThat(Timeline.of(submission(), arrivalAt(2620), ledger)).isEmpty();
+    }
+
+    private static Submission submission() {
+        return new Submission("task-1", Mode.PARALLEL, 0, T);
+    }
+
+    private static Arrival arrivalAt(long afterSubmitMs) {
+        return new Arrival("task-1", ResultStatus.SUCCEEDED, afterSubmitMs * 1_000_000, T + afterSubmitMs);
+    }
+
+    private static TaskLedger ledger(TaskStatus status, List<StageTiming> stages) {
+        return TaskLedger.newBuilder()
+                .setTaskId("task-1")
+                .setMode(Mode.PARALLEL.wireName())
+                .setStatus(status)
+                .setSubmittedAt(Instant.ofEpochMilli(T))
+                .setAcceptedAt(Instant.ofEpochMilli(T + 5))
+                .setStages(stages)
+                .build();
+    }
+
+    private static StageTiming stage(String name, long requested, long started, long finished, long recorded) {
+        return StageTiming.newBuilder()
+                .setStage(name)
+                .setPersona(name)
+                .setStatus(StageStatus.SUCCEEDED)
+                .setAttempts(1)
+                .setRequestedAt(Instant.ofEpochMilli(T + requested))
+                .setStartedAt(Instant.ofEpochMilli(T + started))
+                .setFinishedAt(Instant.ofEpochMilli(T + finished))
+                .setRecordedAt(Instant.ofEpochMilli(T + recorded))
+                .build();
+    }
+}
