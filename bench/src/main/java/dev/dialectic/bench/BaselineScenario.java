@@ -32,8 +32,8 @@ final class BaselineScenario implements Scenario {
         DialecticConfig config = new DialecticConfig(settings);
         String summary = String.format(Locale.ROOT, "the overhead workload (%s tasks/s for %s after a %s warm-up,"
                         + " speed factor %s) in-process with CompletableFutures on virtual threads, no Kafka",
-                Figure.format(options.rate(), "tasks/s"), Durations.describe(options.duration()),
-                Durations.describe(options.warmup()), options.speedFactor());
+                Figure.format(options.rate(), "tasks/s"), DurationOption.describe(options.duration()),
+                DurationOption.describe(options.warmup()), options.speedFactor());
         context.progress(NAME + ": " + summary);
         Map<String, LlmProvider> providers = Map.of(
                 Pipeline.THESIS, provider(config, Pipeline.THESIS),

@@ -90,12 +90,12 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--rate", description = "Open-loop tasks/s of overhead and baseline (default 100).")
     private double rate = 100;
 
-    @Option(names = "--warmup", converter = Durations.class,
+    @Option(names = "--warmup", converter = DurationOption.class,
             description = "Load before overhead/baseline measure (default 30s; quick 10s). The JIT compilers keep"
                     + " about half a core busy for the first minute of a service JVM; shorter warm-ups measure that.")
     private Duration warmup;
 
-    @Option(names = "--duration", converter = Durations.class,
+    @Option(names = "--duration", converter = DurationOption.class,
             description = "How long overhead/baseline measure (default 30s; quick 10s).")
     private Duration duration;
 
@@ -109,11 +109,11 @@ public final class Benchmark implements Callable<Integer> {
             + " (default 2000).")
     private int outstanding = 2000;
 
-    @Option(names = "--throughput-warmup", converter = Durations.class,
+    @Option(names = "--throughput-warmup", converter = DurationOption.class,
             description = "Load before throughput measures (default 30s; quick 10s).")
     private Duration throughputWarmup;
 
-    @Option(names = "--throughput-duration", converter = Durations.class,
+    @Option(names = "--throughput-duration", converter = DurationOption.class,
             description = "How long throughput measures (default 60s; quick 15s).")
     private Duration throughputDuration;
 
@@ -121,7 +121,7 @@ public final class Benchmark implements Callable<Integer> {
             + " quick 2000).")
     private Integer scaleTasks;
 
-    @Option(names = "--scale-latency", converter = Durations.class,
+    @Option(names = "--scale-latency", converter = DurationOption.class,
             description = "Simulated latency of every stage in the scale scenario (default 2s).")
     private Duration scaleLatency = Duration.ofSeconds(2);
 
@@ -308,15 +308,15 @@ public final class Benchmark implements Callable<Integer> {
         described.put("speedFactor", options.speedFactor());
         described.put("jitter", options.jitter());
         described.put("rate", options.rate());
-        described.put("warmup", Durations.describe(options.warmup()));
-        described.put("duration", Durations.describe(options.duration()));
+        described.put("warmup", DurationOption.describe(options.warmup()));
+        described.put("duration", DurationOption.describe(options.duration()));
         described.put("modesTasks", options.modesTasks());
         described.put("modesRate", options.modesRate());
         described.put("outstanding", options.outstanding());
-        described.put("throughputWarmup", Durations.describe(options.throughputWarmup()));
-        described.put("throughputDuration", Durations.describe(options.throughputDuration()));
+        described.put("throughputWarmup", DurationOption.describe(options.throughputWarmup()));
+        described.put("throughputDuration", DurationOption.describe(options.throughputDuration()));
         described.put("scaleTasks", options.scaleTasks());
-        described.put("scaleLatency", Durations.describe(options.scaleLatency()));
+        described.put("scaleLatency", DurationOption.describe(options.scaleLatency()));
         return described;
     }
 

@@ -30,7 +30,7 @@ final class OverheadScenario implements Scenario {
         Map<String, String> settings = context.referenceModelSettings(NAME);
         String summary = String.format(Locale.ROOT, "%s tasks/s open loop (parallel mode) for %s after a %s warm-up,"
                         + " simulated speed factor %s", Figure.format(options.rate(), "tasks/s"),
-                Durations.describe(options.duration()), Durations.describe(options.warmup()), options.speedFactor());
+                DurationOption.describe(options.duration()), DurationOption.describe(options.warmup()), options.speedFactor());
         context.progress(NAME + ": " + summary);
         try (Deployment deployment = Deployment.start(settings)) {
             deployment.warmUp(WARM_UP_TASKS, Mode.PARALLEL);

@@ -52,7 +52,7 @@ final class ScaleScenario implements Scenario {
         defaults.put(DialecticConfig.WORKER_MAX_IN_FLIGHT, Integer.toString(Math.max(tasks, 256)));
         Map<String, String> settings = context.serviceSettings(NAME, defaults);
         String summary = String.format(Locale.ROOT, "%d tasks submitted at once, every stage %s", tasks,
-                Durations.describe(options.scaleLatency()));
+                DurationOption.describe(options.scaleLatency()));
         context.progress(NAME + ": " + summary);
         try (Deployment deployment = Deployment.start(settings)) {
             deployment.warmUp(OverheadScenario.WARM_UP_TASKS, Mode.PARALLEL);

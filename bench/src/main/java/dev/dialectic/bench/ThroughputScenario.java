@@ -40,7 +40,7 @@ final class ThroughputScenario implements Scenario {
         Map<String, String> settings = context.serviceSettings(NAME, defaults);
         String summary = String.format(Locale.ROOT, "closed loop with %d tasks outstanding, zero-latency model,"
                         + " measured for %s after a %s warm-up", options.outstanding(),
-                Durations.describe(options.throughputDuration()), Durations.describe(options.throughputWarmup()));
+                DurationOption.describe(options.throughputDuration()), DurationOption.describe(options.throughputWarmup()));
         context.progress(NAME + ": " + summary);
         try (Deployment deployment = Deployment.start(settings)) {
             deployment.warmUp(OverheadScenario.WARM_UP_TASKS, Mode.PARALLEL);

@@ -21,7 +21,7 @@ class BenchmarkOptionsTest {
             "--set=worker.consumers=many | --set: Invalid value many for configuration worker.consumers",
             "--set=throughput:worker.consumers=0 | --set: Invalid value 0 for configuration worker.consumers",
             "--bootstrap-servers=localhost:9092 | give both --bootstrap-servers and --registry-url, or neither",
-            "--warmup=soon | not a duration: 'soon'",
+            "--warmup=soon | 'soon' is not a duration (e.g. 500ms, 30s, 2m, 1h30m)",
             "--rate=0 | need speed >= 0, 0 <= jitter < 1, positive rates and counts",
     })
     void aBadOptionIsOneLineAndExitCodeTwo(String option, String reason) {

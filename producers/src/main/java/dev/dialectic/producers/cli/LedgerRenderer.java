@@ -3,6 +3,7 @@ package dev.dialectic.producers.cli;
 import dev.dialectic.schema.StageTiming;
 import dev.dialectic.schema.TaskLedger;
 import dev.dialectic.tasks.Mode;
+import dev.dialectic.text.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;

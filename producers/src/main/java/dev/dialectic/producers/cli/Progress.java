@@ -1,6 +1,7 @@
 package dev.dialectic.producers.cli;
 
 import dev.dialectic.schema.ResultStatus;
+import dev.dialectic.text.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 

@@ -1,6 +1,7 @@
 package dev.dialectic.producers.cli;
 
 import dev.dialectic.schema.SynthesisResult;
+import dev.dialectic.text.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

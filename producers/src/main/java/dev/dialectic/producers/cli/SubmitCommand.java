@@ -4,6 +4,7 @@ import dev.dialectic.producers.DialecticClient;
 import dev.dialectic.producers.TaskSpec;
 import dev.dialectic.schema.ResultStatus;
 import dev.dialectic.schema.SynthesisResult;
+import dev.dialectic.text.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ final class SubmitCommand implements Callable<Integer> {
             description = "Task id (default: a random UUID). Re-submitting a known id is ignored by the service.")
     private String id;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long the task may run once accepted, e.g. 30s, 2m (default: the service's).")
     private Duration timeout;
 
@@ -70,7 +71,7 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "Wait for the results.")
     private boolean wait;
 
-    @Option(names = "--wait-timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
+    @Option(names = "--wait-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "6m", description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
     private Duration waitTimeout;
 

@@ -1,15 +1,16 @@
-package dev.dialectic.producers.cli;
+package dev.dialectic.text;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
-/** Durations as people type and read them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m}. */
-final class Durations {
+/**
+ * Durations as people type and read them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m}. Every command
+ * line of Dialectic ({@code cli}, {@code bench}) takes durations in this notation.
+ */
+public final class Durations {
 
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
@@ -23,7 +24,7 @@ final class Durations {
      *
      * @throws IllegalArgumentException with a one-line reason
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String value = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         if (value.startsWith("p")) {
             try {
@@ -59,7 +60,7 @@ final class Durations {
      * A short human reading: {@code 340ms}, {@code 4.5s}, {@code 2m5.3s}, {@code 6m}, {@code 1h30m}; negative
      * durations get a minus.
      */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         if (duration.isNegative()) {
             return "-" + format(duration.negated());
         }
@@ -80,17 +81,5 @@ final class Durations {
 
     private static IllegalArgumentException notADuration(String text) {
         return new IllegalArgumentException("'" + text + "' is not a duration (e.g. 500ms, 30s, 2m, 1h30m)");
-    }
-
-    /** Lets picocli options be {@link Duration}s in this notation. */
-    static final class Converter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

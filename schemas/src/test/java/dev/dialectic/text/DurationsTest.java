@@ -1,4 +1,4 @@
-package dev.dialectic.producers.cli;
+package dev.dialectic.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
