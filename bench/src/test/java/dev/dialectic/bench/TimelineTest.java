@@ -33,10 +33,7 @@ class TimelineTest {
 
     @Test
     void overheadIsEndToEndMinusTheTasksOwnCriticalPathAndEachHopIsTimed() {
-        TaskLedger ledger = ledger(TaskStatus.SUCCEEDED, List.of(
-                stage(Pipeline.THESIS, 10, 40, 490, 495),
-                stage(Pipeline.ANTITHESIS, 10, 45, 1125, 1130),
-                stage(Pipeline.SYNTHESIS, 1135, 1165, 2585, 2590)));
+        TaskLedger ledger = ledger(TaskStatus.SUCCEEDED, everyStageTimed());
 
         Timeline timeline = Timeline.of(submission(), arrivalAt(2620), ledger).orElseThrow();
 
@@ -54,10 +51,7 @@ class TimelineTest {
 
     @Test
     void aTaskThatDidNotSucceedIsCountedNotTimed() {
-        TaskLedger ledger = ledger(TaskStatus.PARTIAL, List.of(
-                stage(Pipeline.THESIS, 10, 40, 490, 495),
-                stage(Pipeline.ANTITHESIS, 10, 45, 1125, 1130),
-                stage(Pipeline.SYNTHESIS, 1135, 1165, 2585, 2590)));
+        TaskLedger ledger = ledger(TaskStatus.PARTIAL, everyStageTimed());
 
         assertThat(Timeline.of(submission(), arrivalAt(2620), ledger)).isEmpty();
     }
@@ -69,6 +63,14 @@ class TimelineTest {
                 stage(Pipeline.SYNTHESIS, 1135, 1165, 2585, 2590)));
 
         assertThat(Timeline.of(submission(), arrivalAt(2620), ledger)).isEmpty();
+    }
+
+    /** Thesis 450 ms and antithesis 1,080 ms side by side, then synthesis 1,420 ms; each hop a few ms. */
+    private static List<StageTiming> everyStageTimed() {
+        return List.of(
+                stage(Pipeline.THESIS, 10, 40, 490, 495),
+                stage(Pipeline.ANTITHESIS, 10, 45, 1125, 1130),
+                stage(Pipeline.SYNTHESIS, 1135, 1165, 2585, 2590));
     }
 
     private static Submission submission() {
