@@ -213,8 +213,9 @@ public final class Benchmark implements Callable<Integer> {
         run.put("finishedAt", Instant.now().toString());
         run.put("arguments", reportable(spec.commandLine().getParseResult().originalArgs()));
         run.put("cluster", withoutUserInfo(clusterDescription));
-        run.put("machine", String.format(Locale.ROOT, "%d cores, Java %s, load average (1/5/15 min) %s at start, %s"
-                + " at end", Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAtStart, loadAverage()));
+        run.put("machine", String.format(Locale.ROOT, "%d cores, Java %s with at most %d MiB of heap, load average"
+                + " (1/5/15 min) %s at start, %s at end", Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                Runtime.getRuntime().maxMemory() >> 20, loadAtStart, loadAverage()));
         run.put("options", describe(options));
         List<Path> written = ReportWriter.write(out != null ? out : defaultOut(), runId, run, reports);
         System.err.println("bench: reports written to " + written.stream().map(Path::toString)
