@@ -63,7 +63,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         List<String> jvmOptions = new ArrayList<>(List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError",
                 "--enable-native-access=ALL-UNNAMED", "-Dlog4j2.configurationFile=" + log4jConfig.toUri()));
         if (Runtime.version().feature() >= 23) {
-            // Kafka 4.3 still unmaps buffers through sun.misc.Unsafe; JDK 23+ warns about it in every log.
+            // Kafka unmaps buffers through sun.misc.Unsafe; JDK 23+ warns about it in every log.
             jvmOptions.add("--sun-misc-unsafe-memory-access=allow");
         }
         ChildJvm jvm = ChildJvm.start("Kafka broker", jvmOptions,

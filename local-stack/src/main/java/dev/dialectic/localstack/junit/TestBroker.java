@@ -1,12 +1,15 @@
 package dev.dialectic.localstack.junit;
 
 import dev.dialectic.localstack.SingleNodeBrokerConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.common.utils.AppInfoParser;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -48,7 +51,7 @@ final class TestBroker implements AutoCloseable {
     }
 
     private static TestBroker container() {
-        String image = System.getenv().getOrDefault(IMAGE_ENV, "apache/kafka:" + AppInfoParser.getVersion());
+        String image = System.getenv().getOrDefault(IMAGE_ENV, "apache/kafka:" + kafkaVersion());
         KafkaContainer container = new KafkaContainer(image);
         // The apache/kafka image turns KAFKA_FOO_BAR into the broker setting foo.bar.
         SingleNodeBrokerConfig.SETTINGS.forEach((key, value) ->
@@ -105,6 +108,22 @@ final class TestBroker implements AutoCloseable {
             LOG.warn("Interrupted while stopping the test broker", e);
         } catch (Exception e) {
             LOG.warn("Stopping the test broker failed", e);
+        }
+    }
+
+    /**
+     * The version of the Kafka client on the class path, read from the properties file its jar carries: the
+     * class that used to expose it moved to an internal package in Kafka 4.4 (KAFKA-20297).
+     */
+    static String kafkaVersion() {
+        try (InputStream in = TestBroker.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "latest");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
