@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * Broker settings shared by every single-node broker of this module (the {@code local-stack} broker process,
- * the in-JVM test broker and the test container), so they all behave alike.
+ * the test broker and the test container), so they all behave alike.
  */
 public final class SingleNodeBrokerConfig {
 

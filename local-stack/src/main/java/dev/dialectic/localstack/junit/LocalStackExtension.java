@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * classes with one stack per test JVM, started on first use and stopped when the test run ends.
  *
  * <p>The broker is a Testcontainers {@code apache/kafka} container where Docker answers, otherwise an
- * in-JVM KRaft broker ({@code KafkaClusterTestKit}); both get
+ * single-node KRaft broker as a local process ({@link dev.dialectic.localstack.KafkaBrokerProcess}); both get
  * {@link dev.dialectic.localstack.SingleNodeBrokerConfig#SETTINGS}, so share groups may use lock durations
  * down to 1 s. The registry is the Apicurio Registry server, in memory, as a child process. Environment
  * variables use existing ones instead: {@value SharedTestStack#BOOTSTRAP_SERVERS_ENV} (e.g. the

@@ -72,7 +72,7 @@ final class SharedTestStack implements TestStack, AutoCloseable {
             String registryUrl = externalRegistry.orElseGet(() -> registry.orElseThrow().url());
             SharedTestStack stack = new SharedTestStack(broker, registry, registryUrl);
             LOG.info("Test stack up in {} ms: Kafka {} ({}), registry {}", Duration.between(started, Instant.now()).toMillis(),
-                    broker.bootstrapServers(), externalBroker.isPresent() ? "external" : broker.containerized() ? "container" : "in this JVM",
+                    broker.bootstrapServers(), externalBroker.isPresent() ? "external" : broker.containerized() ? "container" : "a local process",
                     registryUrl);
             return stack;
         } catch (Exception e) {

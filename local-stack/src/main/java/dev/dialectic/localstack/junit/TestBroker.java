@@ -1,30 +1,31 @@
 package dev.dialectic.localstack.junit;
 
+import dev.dialectic.localstack.KafkaBrokerProcess;
+import dev.dialectic.localstack.Ports;
 import dev.dialectic.localstack.SingleNodeBrokerConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
-/** The broker of a {@link SharedTestStack}: external, a container, or in this JVM. */
+/** The broker of a {@link SharedTestStack}: external, a container, or a local broker process. */
 final class TestBroker implements AutoCloseable {
 
     /** Overrides the container image; by default the image of the Kafka version on the class path. */
     static final String IMAGE_ENV = "DIALECTIC_TEST_KAFKA_IMAGE";
 
     private static final Logger LOG = LoggerFactory.getLogger(TestBroker.class);
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
     private final String bootstrapServers;
     private final boolean containerized;
@@ -41,13 +42,13 @@ final class TestBroker implements AutoCloseable {
         return new TestBroker(bootstrapServers, false, () -> { });
     }
 
-    /** A container where Docker answers, otherwise a broker in this JVM. Returns once it is ready. */
+    /** A container where Docker answers, otherwise a local broker process. Returns once it is ready. */
     static TestBroker start() throws Exception {
         if (DockerClientFactory.instance().isDockerAvailable()) {
             return container();
         }
-        LOG.info("Docker is not available: the test broker runs in this JVM");
-        return inJvm();
+        LOG.info("Docker is not available: the test broker runs as a local process");
+        return process();
     }
 
     private static TestBroker container() {
@@ -60,34 +61,33 @@ final class TestBroker implements AutoCloseable {
         return new TestBroker(container.getBootstrapServers(), true, container::stop);
     }
 
-    private static TestBroker inJvm() throws Exception {
-        // The test kit bootstraps only metadata.version; without the other production features at their
-        // defaults (as `kafka-storage format` writes them) share groups and transactions v2 stay disabled.
-        MetadataVersion version = MetadataVersion.latestProduction();
-        Map<String, Short> features = new HashMap<>();
-        for (Feature feature : Feature.PRODUCTION_FEATURES) {
-            if (feature != Feature.KRAFT_VERSION) {
-                features.put(feature.featureName(), feature.defaultLevel(version));
-            }
-        }
-        TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .setBootstrapMetadata(BootstrapMetadata.fromVersions(version, features, "dialectic test broker"))
-                .build();
-        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-        SingleNodeBrokerConfig.SETTINGS.forEach(builder::setConfigProp);
-        KafkaClusterTestKit cluster = builder.build();
+    /**
+     * A broker process on free ports, in a fresh directory removed again on close. A process and not Kafka's
+     * in-JVM test kit: the 4.4.0 test kit needs kafka-clients' test jar (for SSL helpers it builds even for
+     * plaintext clusters), and Maven Central does not serve that jar for 4.4.0.
+     */
+    private static TestBroker process() throws IOException {
+        Path dir = Files.createTempDirectory("dialectic-test-broker");
+        KafkaBrokerProcess broker = KafkaBrokerProcess.start(dir, Ports.freePort());
         try {
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-        } catch (Exception | Error e) {
-            cluster.close();
+            broker.awaitReady(READY_TIMEOUT);
+        } catch (RuntimeException e) {
+            broker.close();
+            deleteQuietly(dir);
             throw e;
         }
-        return new TestBroker(cluster.bootstrapServers(), false, cluster);
+        return new TestBroker(broker.bootstrapServers(), false, () -> {
+            broker.close();
+            deleteQuietly(dir);
+        });
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not delete the test broker's directory {}: {}", dir, e.toString());
+        }
     }
 
     String bootstrapServers() {

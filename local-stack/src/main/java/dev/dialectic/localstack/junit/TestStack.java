@@ -42,7 +42,7 @@ public interface TestStack {
      */
     String uniqueName(String base);
 
-    /** Whether the broker is a Testcontainers container (Docker was available) rather than in this JVM. */
+    /** Whether the broker is a Testcontainers container (Docker was available) rather than a local process. */
     boolean containerized();
 
     /**
