@@ -8,6 +8,12 @@ import java.util.Map;
  */
 public final class SingleNodeBrokerConfig {
 
+    /**
+     * How long the broker waits before retrying to add a partition to a transaction whose previous commit is
+     * still writing its markers (KAFKA-18654). The default, 20 ms, delays the first request of most orchestrator
+     * transactions when commits follow each other every 30 ms; 5 ms is retried sooner at little cost.
+     */
+    public static final int ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS = 5;
     /** The lowest {@code share.record.lock.duration.ms} a share group may set on these brokers. */
     public static final int MIN_SHARE_RECORD_LOCK_DURATION_MS = 1000;
 
@@ -31,7 +37,9 @@ public final class SingleNodeBrokerConfig {
             Map.entry("group.initial.rebalance.delay.ms", "0"),
             Map.entry("group.streams.initial.rebalance.delay.ms", "0"),
             Map.entry("group.share.min.record.lock.duration.ms",
-                    Integer.toString(MIN_SHARE_RECORD_LOCK_DURATION_MS)));
+                    Integer.toString(MIN_SHARE_RECORD_LOCK_DURATION_MS)),
+            Map.entry("add.partitions.to.txn.retry.backoff.ms",
+                    Integer.toString(ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS)));
 
     private SingleNodeBrokerConfig() {
     }

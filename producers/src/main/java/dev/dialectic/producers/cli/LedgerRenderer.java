@@ -94,6 +94,10 @@ record LedgerRenderer(int barWidth, boolean unicode) {
                 out.append("  (cached)");
             }
             out.append('\n');
+            for (int i = 0; i < stage.getReRequests().size(); i++) {
+                out.append(" ".repeat(label)).append(" attempt ").append(i + 2).append(" asked because: ")
+                        .append(oneLine(stage.getReRequests().get(i), 200)).append('\n');
+            }
             if (stage.getError() != null) {
                 out.append(" ".repeat(label)).append(" error: ").append(oneLine(stage.getError(), 200)).append('\n');
             }

@@ -118,6 +118,19 @@ class LedgerRendererTest {
     }
 
     @Test
+    void aStageAskedForAgainSaysWhyForEachNewAttempt() {
+        StageTiming thesis = Ledgers.stage("thesis", 60, 100, 400, 4_600, 4_650);
+        thesis.setAttempts(2);
+        thesis.setReRequests(List.of("the request of attempt 1 was archived unserved after 5 deliveries"));
+        TaskLedger ledger = Ledgers.ledger("t-5", "parallel", TaskStatus.SUCCEEDED, 10_950, List.of(
+                thesis, Ledgers.stage("antithesis", 60, 120, 520, 4_920, 4_950),
+                Ledgers.stage("synthesis", 4_950, 4_960, 5_000, 10_900, 10_950)));
+
+        assertThat(renderer.render(ledger))
+                .contains(" attempt 2 asked because: the request of attempt 1 was archived unserved after 5 deliveries");
+    }
+
+    @Test
     void drawsWithAsciiWhenAskedTo() {
         String text = new LedgerRenderer(40, false).render(Ledgers.parallel("t-1"));
 
