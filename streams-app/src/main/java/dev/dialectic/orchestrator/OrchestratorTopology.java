@@ -3,9 +3,12 @@ package dev.dialectic.orchestrator;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.TaskState;
 import dev.dialectic.serde.AvroSerde;
+import dev.dialectic.spec.PipelineSpec;
+import dev.dialectic.spec.SpecLoader;
 import dev.dialectic.tasks.Mode;
 import dev.dialectic.topics.Topics;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -31,6 +34,9 @@ public final class OrchestratorTopology {
     /** Deadlines and retention expiries, ordered by time. */
     public static final String TIMER_STORE = "task-timers";
 
+    /** The modes a task runs in; adaptive resolves to one of them. */
+    private static final List<Mode> RUNNABLE_MODES = List.of(Mode.PARALLEL, Mode.SEQUENTIAL);
+
     static final String STATE_MACHINE = "task-state-machine";
     static final String REQUESTS_SINK = "requests-sink";
     static final String RESULTS_SINK = "results-sink";
@@ -39,11 +45,16 @@ public final class OrchestratorTopology {
 
     private OrchestratorTopology() {}
 
-    /** The topology running the dialectic pipeline of each mode. */
+    /** The topology running the built-in dialectic spec. */
     public static Topology build(Topics topics, OrchestratorSettings settings) {
+        return build(topics, settings, SpecLoader.defaultSpec());
+    }
+
+    /** The topology running {@code spec}'s pipeline. */
+    public static Topology build(Topics topics, OrchestratorSettings settings, PipelineSpec spec) {
         Map<Mode, Pipeline> pipelines = new EnumMap<>(Mode.class);
-        for (Mode mode : Mode.values()) {
-            pipelines.put(mode, Pipeline.dialectic(mode));
+        for (Mode mode : RUNNABLE_MODES) {
+            pipelines.put(mode, Pipeline.of(spec, mode));
         }
         return build(topics, settings, pipelines);
     }
@@ -53,7 +64,7 @@ public final class OrchestratorTopology {
      * mode through the pipeline {@code pipelines} gives for it.
      */
     public static Topology build(Topics topics, OrchestratorSettings settings, Map<Mode, Pipeline> pipelines) {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : RUNNABLE_MODES) {
             if (!pipelines.containsKey(mode)) {
                 throw new IllegalArgumentException("no pipeline for mode " + mode.wireName());
             }

@@ -2,6 +2,7 @@ package dev.dialectic.spec;
 
 import dev.dialectic.llm.llamacpp.LlamaCppSettings;
 import dev.dialectic.llm.openai.OpenAiSettings;
+import dev.dialectic.worker.ModelGuard;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +43,7 @@ public final class PersonaSettings {
     public static final List<String> PROVIDERS = List.of("simulated", "openai", "llamacpp");
     public static final int DEFAULT_MAX_TOKENS = 1024;
     public static final double DEFAULT_TEMPERATURE = 0.7;
-    public static final int DEFAULT_CIRCUIT_WINDOW = 100;
-    public static final double DEFAULT_CIRCUIT_FAILURE_RATE = 50;
-    public static final long DEFAULT_CIRCUIT_OPEN_MS = 10_000;
+    private static final ModelGuard.Limits NO_LIMITS = ModelGuard.Limits.none();
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(PROVIDER, Type.STRING, null, ConfigDef.LambdaValidator.with((name, value) -> {
@@ -98,11 +97,11 @@ public final class PersonaSettings {
             .define(TOKENS_PER_MINUTE, Type.INT, null, Importance.MEDIUM, "Token rate limit of the model; default none.")
             .define(MAX_CONCURRENCY, Type.INT, null, Importance.MEDIUM,
                     "Calls at once to the model from one worker process; default none.")
-            .define(CIRCUIT_WINDOW, Type.INT, DEFAULT_CIRCUIT_WINDOW, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(CIRCUIT_WINDOW, Type.INT, NO_LIMITS.circuitWindow(), ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Calls the model's circuit breaker judges by.")
-            .define(CIRCUIT_FAILURE_RATE, Type.DOUBLE, DEFAULT_CIRCUIT_FAILURE_RATE,
+            .define(CIRCUIT_FAILURE_RATE, Type.DOUBLE, (double) NO_LIMITS.circuitFailureRatePercent(),
                     ConfigDef.Range.between(0.01, 100), Importance.LOW, "Failure percentage that opens the circuit.")
-            .define(CIRCUIT_OPEN_MS, Type.LONG, DEFAULT_CIRCUIT_OPEN_MS, ConfigDef.Range.atLeast(0), Importance.LOW,
+            .define(CIRCUIT_OPEN_MS, Type.LONG, NO_LIMITS.circuitOpenFor().toMillis(), ConfigDef.Range.atLeast(0), Importance.LOW,
                     "How long the circuit stays open before a probe.")
             .define(LIMITS_GROUP, Type.STRING, null, Importance.LOW,
                     "Personas of one group share one set of limits; default provider:model.");
