@@ -154,6 +154,8 @@ final class Samples {
         .setLedger(taskLedger())
         .setOutputs(Map.of("thesis", personaResult("thesis"), "antithesis", personaResult("antithesis")))
         .setDone(true)
+        .setMinAttempts(Map.of("synthesis", 2))
+        .setFeedback("The answer is empty.")
         .build();
   }
 

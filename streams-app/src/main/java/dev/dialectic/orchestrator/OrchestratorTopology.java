@@ -5,11 +5,7 @@ import dev.dialectic.schema.TaskState;
 import dev.dialectic.serde.AvroSerde;
 import dev.dialectic.spec.PipelineSpec;
 import dev.dialectic.spec.SpecLoader;
-import dev.dialectic.tasks.Mode;
 import dev.dialectic.topics.Topics;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
@@ -31,11 +27,8 @@ public final class OrchestratorTopology {
 
     /** Per-task state (the {@code TaskState} of every task, in flight or finished within retention). */
     public static final String TASK_STORE = "task-state";
-    /** Deadlines and retention expiries, ordered by time. */
+    /** Deadlines, stage attempts due and retention expiries, ordered by time (see {@link Timer}). */
     public static final String TIMER_STORE = "task-timers";
-
-    /** The modes a task runs in; adaptive resolves to one of them. */
-    private static final List<Mode> RUNNABLE_MODES = List.of(Mode.PARALLEL, Mode.SEQUENTIAL);
 
     static final String STATE_MACHINE = "task-state-machine";
     static final String REQUESTS_SINK = "requests-sink";
@@ -52,29 +45,12 @@ public final class OrchestratorTopology {
 
     /** The topology running {@code spec}'s pipeline. */
     public static Topology build(Topics topics, OrchestratorSettings settings, PipelineSpec spec) {
-        Map<Mode, Pipeline> pipelines = new EnumMap<>(Mode.class);
-        for (Mode mode : RUNNABLE_MODES) {
-            pipelines.put(mode, Pipeline.of(spec, mode));
-        }
-        return build(topics, settings, pipelines);
-    }
-
-    /**
-     * The topology reading {@code topics.tasks()} and {@code topics.personaResults()}, running a task of each
-     * mode through the pipeline {@code pipelines} gives for it.
-     */
-    public static Topology build(Topics topics, OrchestratorSettings settings, Map<Mode, Pipeline> pipelines) {
-        for (Mode mode : RUNNABLE_MODES) {
-            if (!pipelines.containsKey(mode)) {
-                throw new IllegalArgumentException("no pipeline for mode " + mode.wireName());
-            }
-        }
         Topology topology = new Topology();
         topology.addSource("tasks-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.tasks().name());
         topology.addSource("persona-results-source", Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer(), topics.personaResults().name());
-        topology.addProcessor(STATE_MACHINE, () -> new TaskStateMachine(topics, settings, pipelines),
+        topology.addProcessor(STATE_MACHINE, () -> new TaskProcessor(topics, settings, new TaskLifecycle(settings, spec)),
                 "tasks-source", "persona-results-source");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(
@@ -84,7 +60,7 @@ public final class OrchestratorTopology {
                 store(TIMER_STORE, settings), Serdes.String(), Serdes.String()), STATE_MACHINE);
 
         Serializer<PersonaRequest> requests =
-                topics.persona(pipelines.get(Mode.PARALLEL).finalStage().persona()).valueSerde().serializer();
+                topics.persona(spec.stages().getFirst().persona()).valueSerde().serializer();
         topology.addSink(REQUESTS_SINK,
                 (key, request, context) -> topics.persona(((PersonaRequest) request).getPersona()).name(),
                 Serdes.String().serializer(), erase(requests), STATE_MACHINE);

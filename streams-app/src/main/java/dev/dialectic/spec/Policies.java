@@ -69,7 +69,7 @@ public record Policies(
      * @param enabled whether answers are judged; default true
      * @param minChars shortest acceptable answer (after trimming); default {@value #DEFAULT_MIN_CHARS}
      * @param maxChars longest acceptable answer; default {@value #DEFAULT_MAX_CHARS}
-     * @param engageInputs whether the answer must share words with every input; default true
+     * @param engageInputs whether the answer must share words with every input; default false
      * @param judge persona asked for a verdict after the rules pass; none by default
      * @param maxPasses further passes of the final stage after a failed verdict; default {@value #DEFAULT_MAX_PASSES}
      */
@@ -91,7 +91,7 @@ public record Policies(
             enabled = enabled == null || enabled;
             minChars = minChars == null ? DEFAULT_MIN_CHARS : minChars;
             maxChars = maxChars == null ? DEFAULT_MAX_CHARS : maxChars;
-            engageInputs = engageInputs == null || engageInputs;
+            engageInputs = engageInputs != null && engageInputs;
             maxPasses = maxPasses == null ? DEFAULT_MAX_PASSES : maxPasses;
         }
     }

@@ -39,8 +39,10 @@ public final class SpecLoader {
 
     /** Where the built-in dialectic spec lives on the class path. */
     public static final String DEFAULT_SPEC_RESOURCE = "/dev/dialectic/spec/dialectic.yaml";
-    /** Stage names the orchestrator keeps for itself (the gate's feedback is handed over as this input). */
-    public static final Set<String> RESERVED_STAGE_NAMES = Set.of(PromptTemplate.FEEDBACK);
+    /** The stage name of the quality gate's judge calls in requests, results and the ledger. */
+    public static final String GATE_STAGE = "gate";
+    /** Stage names the orchestrator keeps for itself: the judge's calls, and the gate's feedback as an input. */
+    public static final Set<String> RESERVED_STAGE_NAMES = Set.of(GATE_STAGE, PromptTemplate.FEEDBACK);
 
     private static final ObjectMapper MAPPER = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -239,7 +241,7 @@ public final class SpecLoader {
                     throw fail(at, "missing key 'name'");
                 }
                 if (RESERVED_STAGE_NAMES.contains(stage.name())) {
-                    throw fail(at + ".name", "'" + stage.name() + "' is reserved (the gate's feedback input)");
+                    throw fail(at + ".name", "'" + stage.name() + "' is reserved for the quality gate");
                 }
                 if (byName.putIfAbsent(stage.name(), stage) != null) {
                     throw fail(at + ".name", "stage '" + stage.name() + "' is defined twice");
