@@ -65,7 +65,17 @@ public final class Pipeline {
      * @throws IllegalArgumentException for {@link Mode#ADAPTIVE}, which is a choice between the two, not a pipeline
      */
     public static Pipeline dialectic(Mode mode) {
-        return of(SpecLoader.defaultSpec(), mode);
+        return switch (mode) {
+            case PARALLEL -> Dialectic.PARALLEL;
+            case SEQUENTIAL -> Dialectic.SEQUENTIAL;
+            case ADAPTIVE -> throw new IllegalArgumentException("adaptive is a choice of mode, not a pipeline");
+        };
+    }
+
+    /** The built-in spec's pipelines, read once: reports ask for them per task. */
+    private static final class Dialectic {
+        static final Pipeline PARALLEL = of(SpecLoader.defaultSpec(), Mode.PARALLEL);
+        static final Pipeline SEQUENTIAL = PARALLEL.sequential();
     }
 
     /**
