@@ -78,6 +78,12 @@ public final class DialecticConfig extends AbstractConfig {
     public static final String WORKER_SHARE_LOCK_DURATION_MS = "worker.share.record.lock.duration.ms";
     public static final String WORKER_SHARE_DELIVERY_COUNT_LIMIT = "worker.share.delivery.count.limit";
     public static final String WORKER_SHARE_RECORD_LOCKS = "worker.share.partition.max.record.locks";
+    public static final String WORKER_SHARE_ISOLATION_LEVEL = "worker.share.isolation.level";
+    /**
+     * Default of {@link #WORKER_SHARE_ISOLATION_LEVEL}: workers start a request as soon as the orchestrator
+     * writes it, without waiting for its transaction to commit (one commit interval less per request hop).
+     */
+    public static final String DEFAULT_WORKER_SHARE_ISOLATION_LEVEL = "read_uncommitted";
 
     public static final String LLM_PROVIDER = "llm.provider";
     public static final String SIMULATED_SPEED_FACTOR = "simulated.speed.factor";
@@ -185,6 +191,16 @@ public final class DialecticConfig extends AbstractConfig {
                             + " at start, in one line, and this key sets another. Shorter also bounds a stall seen with"
                             + " Kafka 4.3: a share partition's start offset sometimes stays at a transaction marker until"
                             + " that offset's lock expires (see the README's Benchmarks).")
+            .define(WORKER_SHARE_ISOLATION_LEVEL, Type.STRING, DEFAULT_WORKER_SHARE_ISOLATION_LEVEL,
+                    ValidString.in("read_committed", "read_uncommitted"), Importance.LOW,
+                    "share.isolation.level of the persona share groups. read_uncommitted (the default) lets a worker"
+                            + " start a request as soon as the orchestrator writes it, one commit wait earlier per"
+                            + " hop. It cannot break exactly one result per task: results are written only in the"
+                            + " orchestrator's committed transactions, and a request of an aborted transaction is"
+                            + " written again with the same task, stage and attempt when its input is processed"
+                            + " again; the answer to either is the stage's answer, and any other is dropped as a"
+                            + " duplicate (or as an answer for a task or stage not requested yet). An abort can cost"
+                            + " a model call twice. read_committed starts only committed requests.")
             .define(WORKER_SHARE_RECORD_LOCKS, Type.INT, 4_000, Range.atLeast(1), Importance.LOW,
                     "share.partition.max.record.locks of the persona share groups: how far past its oldest"
                             + " unfinished offset a share partition hands out requests. Kafka's default is 2000; 4000 is"
@@ -297,6 +313,7 @@ public final class DialecticConfig extends AbstractConfig {
     /** Share-group configs to set on every persona group. */
     public Map<String, String> shareGroupSettings() {
         return Map.of(
+                "share.isolation.level", getString(WORKER_SHARE_ISOLATION_LEVEL),
                 "share.record.lock.duration.ms", getInt(WORKER_SHARE_LOCK_DURATION_MS).toString(),
                 "share.partition.max.record.locks", getInt(WORKER_SHARE_RECORD_LOCKS).toString(),
                 "share.delivery.count.limit", getInt(WORKER_SHARE_DELIVERY_COUNT_LIMIT).toString());

@@ -93,7 +93,9 @@ final class ModelCall {
             if (deadline.isPresent()) {
                 Duration left = Duration.between(clock.instant(), deadline.get());
                 if (left.isNegative() || left.isZero()) {
-                    lastError = lastError == null ? "task deadline passed" : lastError + "; then the task deadline passed";
+                    lastError = lastError == null
+                            ? "task deadline passed"
+                            : lastError + "; then the task deadline passed";
                     break;
                 }
                 timeout = left.compareTo(timeout) < 0 ? left : timeout;

@@ -45,6 +45,8 @@ final class ShareConsumerLoop implements Runnable {
     private final ShareConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final Semaphore capacity;
+    /** Room for requests that lock renewals fetch while the worker is full (see {@link #renew}). */
+    private final Semaphore overdraft;
     private final int batchSize;
     private final BiFunction<ConsumerRecord<byte[], byte[]>, Consumer<AcknowledgeType>, Future<?>> starter;
     private final Duration shutdownGrace;
@@ -59,12 +61,14 @@ final class ShareConsumerLoop implements Runnable {
     private volatile boolean stopping;
     private long stopRequestedAt;
 
-    ShareConsumerLoop(ShareConsumer<byte[], byte[]> consumer, String topic, Semaphore capacity, int batchSize,
+    ShareConsumerLoop(ShareConsumer<byte[], byte[]> consumer, String topic, Semaphore capacity, Semaphore overdraft,
+            int batchSize,
             BiFunction<ConsumerRecord<byte[], byte[]>, Consumer<AcknowledgeType>, Future<?>> starter,
             Duration shutdownGrace, String name) {
         this.consumer = consumer;
         this.topic = topic;
         this.capacity = capacity;
+        this.overdraft = overdraft;
         this.batchSize = batchSize;
         this.starter = starter;
         this.shutdownGrace = shutdownGrace;
@@ -121,7 +125,7 @@ final class ShareConsumerLoop implements Runnable {
                     + " locks expire", name, e);
         } finally {
             running.values().forEach(call -> call.future().cancel(true));
-            capacity.release((int) running.values().stream().filter(InFlight::holdsPermit).count());
+            running.values().forEach(call -> call.room().release());
             running.clear();
             consumer.close(Duration.ofSeconds(10));
         }
@@ -143,7 +147,7 @@ final class ShareConsumerLoop implements Runnable {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(IDLE_POLL);
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 if (!settleIfFinished(record)) {
-                    admit(record, true);
+                    admit(record, capacity);
                     admitted++;
                 }
             }
@@ -152,14 +156,11 @@ final class ShareConsumerLoop implements Runnable {
         }
     }
 
-    /**
-     * Starts the call of {@code record}. {@code holdsPermit} says whether it took one of the worker's capacity
-     * permits; a call admitted beyond capacity (see {@link #renew}) gives none back when it ends.
-     */
-    private void admit(ConsumerRecord<byte[], byte[]> record, boolean holdsPermit) {
+    /** Starts the call of {@code record}, which took a permit of {@code room}; it gives it back when it ends. */
+    private void admit(ConsumerRecord<byte[], byte[]> record, Semaphore room) {
         RecordKey key = RecordKey.of(record);
         Future<?> future = starter.apply(record, type -> outcomes.add(new Outcome(key, type)));
-        running.put(key, new InFlight(record, future, true, holdsPermit));
+        running.put(key, new InFlight(record, future, true, room));
     }
 
     /** A record whose call already finished while its lock was being renewed: acknowledge it, do not re-run it. */
@@ -194,9 +195,7 @@ final class ShareConsumerLoop implements Runnable {
         if (call == null) {
             return false;
         }
-        if (call.holdsPermit()) {
-            capacity.release();
-        }
+        call.room().release();
         if (call.lockHeld()) {
             consumer.acknowledge(call.record(), outcome.type());
             return true;
@@ -231,14 +230,17 @@ final class ShareConsumerLoop implements Runnable {
                 back.add(key);
             } else if (!settleIfFinished(record)) {
                 // A renewal counts as acknowledging the batch, so this poll also fetches new records
-                // (KAFKA-20458). Giving them back would spend one of their delivery attempts on every renewal
-                // and, once a crashed worker's backlog keeps every worker full, let the group archive them
-                // unanswered (the lost requests of issue 11). So they run here, beyond capacity if need be:
-                // at most max.poll.records per renewal, and the model guard still bounds the model calls.
-                if (stopping) {
-                    consumer.acknowledge(record, AcknowledgeType.RELEASE);
+                // (KAFKA-20458). Giving them back spends one of their delivery attempts on every renewal, and
+                // while a crashed worker's backlog kept every worker full, the group archived them unanswered
+                // after their last delivery. So they run here, in the overdraft if the worker is full: up to
+                // max.in.flight more calls, which the model guard still queues for the model. Past that (or
+                // when stopping) they go back, and the orchestrator asks again for any that are archived.
+                if (!stopping && capacity.tryAcquire()) {
+                    admit(record, capacity);
+                } else if (!stopping && overdraft.tryAcquire()) {
+                    admit(record, overdraft);
                 } else {
-                    admit(record, capacity.tryAcquire());
+                    consumer.acknowledge(record, AcknowledgeType.RELEASE);
                 }
             }
         }
@@ -266,14 +268,15 @@ final class ShareConsumerLoop implements Runnable {
         }
     }
 
+    /** A running call; {@code room} is the semaphore whose permit it holds. */
     private record InFlight(ConsumerRecord<byte[], byte[]> record, Future<?> future, boolean lockHeld,
-            boolean holdsPermit) {
+            Semaphore room) {
         InFlight reattached(ConsumerRecord<byte[], byte[]> renewed) {
-            return new InFlight(renewed, future, true, holdsPermit);
+            return new InFlight(renewed, future, true, room);
         }
 
         InFlight detached() {
-            return new InFlight(record, future, false, holdsPermit);
+            return new InFlight(record, future, false, room);
         }
     }
 

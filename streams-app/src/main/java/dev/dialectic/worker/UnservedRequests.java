@@ -112,7 +112,9 @@ final class UnservedRequests implements Runnable, AutoCloseable {
 
     private PersonaRequest decode(ConsumerRecord<byte[], byte[]> record) {
         try {
-            return record.value() == null ? null : requests.deserialize(record.topic(), record.headers(), record.value());
+            return record.value() == null
+                    ? null
+                    : requests.deserialize(record.topic(), record.headers(), record.value());
         } catch (SerializationException | IllegalArgumentException e) {
             log.debug("skipping an archived request that is not a decodable PersonaRequest: {}", e.getMessage());
             return null;

@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * All persona workers of one process, sharing one idempotent producer.
  *
- * <p>On start it sets the share-group configs every persona group needs: {@code read_committed} (requests are
- * written in the orchestrator's transactions; reading uncommitted ones could run aborted requests),
- * {@code earliest} (requests written before the first worker joined must not be skipped), and the lock
- * duration and delivery limit when configured. On brokers that have share-group dead-letter topics (Kafka 4.4,
+ * <p>On start it sets the share-group configs every persona group needs: {@code earliest} (requests written
+ * before the first worker joined must not be skipped), and the isolation level, lock duration and delivery limit
+ * as configured ({@code read_committed} unless configured otherwise; the service configures
+ * {@code read_uncommitted}, see {@code worker.share.isolation.level}). On brokers that have share-group dead-letter topics (Kafka 4.4,
  * KIP-1191), requests that run out of deliveries are copied to {@code Topics#personaDeadLetters()}, and an
  * {@link UnservedRequests} forwarder tells the orchestrator to ask again; elsewhere only the orchestrator's
  * attempt timeout catches them.
@@ -62,24 +62,8 @@ public final class Workers implements AutoCloseable {
             Map<String, Object> clientConfig, Map<String, String> groupSettings, Duration shutdownGrace) {
         boolean deadLetters;
         try (Admin admin = Admin.create(clientConfig)) {
-            deadLetters = ensureDeadLetterTopic(admin, topics.personaDeadLetters());
-            for (PersonaProfile profile : profiles) {
-                String groupId = PersonaWorker.groupId(topics, profile.persona());
-                if (deadLetters) {
-                    Map<String, String> withDeadLetters = new HashMap<>(groupSettings);
-                    withDeadLetters.put(DEAD_LETTER_TOPIC_CONFIG, topics.personaDeadLetters().name());
-                    withDeadLetters.put(DEAD_LETTER_COPY_CONFIG, "true");
-                    try {
-                        configureGroup(admin, groupId, withDeadLetters);
-                        continue;
-                    } catch (IllegalStateException e) {
-                        log.warn("share-group dead letters are off: {}; requests that run out of deliveries are asked"
-                                + " for again after orchestrator.stage.attempt.timeout.ms only", e.getMessage());
-                        deadLetters = false;
-                    }
-                }
-                configureGroup(admin, groupId, groupSettings);
-            }
+            deadLetters = configureGroups(admin, topics,
+                    profiles.stream().map(PersonaProfile::persona).toList(), groupSettings);
         }
         Map<String, Object> producerConfig = new HashMap<>(clientConfig);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -106,6 +90,37 @@ public final class Workers implements AutoCloseable {
     /** The running persona workers. */
     public List<PersonaWorker> workers() {
         return List.copyOf(workers);
+    }
+
+    /**
+     * Sets the share-group configs of the groups serving {@code personas} (see the class description), with
+     * dead letters where the brokers support them.
+     *
+     * @param groupSettings share-group configs to apply beyond the ones always set
+     * @return whether requests that run out of deliveries go to {@code topics.personaDeadLetters()}
+     * @throws IllegalStateException with a one-line reason if the broker refuses a config
+     */
+    public static boolean configureGroups(Admin admin, Topics topics, Collection<String> personas,
+            Map<String, String> groupSettings) {
+        boolean deadLetters = ensureDeadLetterTopic(admin, topics.personaDeadLetters());
+        for (String persona : personas) {
+            String groupId = PersonaWorker.groupId(topics, persona);
+            if (deadLetters) {
+                Map<String, String> withDeadLetters = new HashMap<>(groupSettings);
+                withDeadLetters.put(DEAD_LETTER_TOPIC_CONFIG, topics.personaDeadLetters().name());
+                withDeadLetters.put(DEAD_LETTER_COPY_CONFIG, "true");
+                try {
+                    configureGroup(admin, groupId, withDeadLetters);
+                    continue;
+                } catch (IllegalStateException e) {
+                    log.warn("share-group dead letters are off: {}; requests that run out of deliveries are asked"
+                            + " for again after orchestrator.stage.attempt.timeout.ms only", e.getMessage());
+                    deadLetters = false;
+                }
+            }
+            configureGroup(admin, groupId, groupSettings);
+        }
+        return deadLetters;
     }
 
     /**
