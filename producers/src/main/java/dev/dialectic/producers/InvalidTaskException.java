@@ -5,7 +5,7 @@ import dev.dialectic.tasks.TaskRules;
 /**
  * A task was refused before anything was sent, because it breaks the {@link TaskRules} the orchestrator
  * enforces. {@link #reason()} is the orchestrator's own one-line reason (e.g.
- * {@code unknown mode 'diagonal' (expected parallel or sequential)}).
+ * {@code unknown mode 'diagonal' (expected parallel, sequential or adaptive)}).
  */
 public final class InvalidTaskException extends IllegalArgumentException {
 

@@ -25,7 +25,7 @@ import java.util.UUID;
  * @param id the task id, also the record key on every topic; unique per task
  * @param goal what the task asks for
  * @param context background the personas should take into account, if any
- * @param mode {@code parallel} or {@code sequential}; empty leaves the choice to the orchestrator's default
+ * @param mode {@code parallel}, {@code sequential} or {@code adaptive}; empty leaves the choice to the orchestrator's default
  * @param timeout how long the task may run after acceptance; empty means the orchestrator's default
  * @param attributes free-form labels (team, tone, ...) carried to the ledger and available to routing
  */
@@ -107,7 +107,7 @@ public record TaskSpec(
             return this;
         }
 
-        /** The mode as its wire name ({@code parallel}, {@code sequential}); null for the orchestrator's default. */
+        /** The mode as its wire name ({@code parallel}, {@code sequential}, {@code adaptive}); null for the orchestrator's default. */
         public Builder mode(String mode) {
             this.mode = mode;
             return this;

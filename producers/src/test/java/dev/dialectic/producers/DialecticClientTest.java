@@ -96,7 +96,7 @@ class DialecticClientTest {
                 .isInstanceOfSatisfying(InvalidTaskException.class, e -> {
                     assertThat(e.index()).isEqualTo(1);
                     assertThat(e.taskId()).isEqualTo(specs.get(1).id());
-                    assertThat(e.reason()).isEqualTo("unknown mode 'diagonal' (expected parallel or sequential)");
+                    assertThat(e.reason()).isEqualTo("unknown mode 'diagonal' (expected parallel, sequential or adaptive)");
                 });
         assertThat(tasks()).isEmpty();
     }

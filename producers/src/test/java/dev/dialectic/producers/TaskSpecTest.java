@@ -64,7 +64,7 @@ class TaskSpecTest {
         assertThat(TaskSpec.of("  ").violation(RULES)).contains("goal is empty");
         assertThat(TaskSpec.builder().id(" ").goal("g").build().violation(RULES)).contains("taskId is blank");
         assertThat(TaskSpec.builder().goal("g").mode("diagonal").build().violation(RULES))
-                .contains("unknown mode 'diagonal' (expected parallel or sequential)");
+                .contains("unknown mode 'diagonal' (expected parallel, sequential or adaptive)");
         assertThat(TaskSpec.builder().goal("g").timeout(Duration.ZERO).build().violation(RULES))
                 .contains("timeoutMs must be positive, got 0");
         assertThat(TaskSpec.of("x".repeat(11)).violation(new TaskRules(10, 5)))

@@ -8,9 +8,14 @@ public enum Mode {
     /** Thesis and antithesis run side by side; synthesis joins them. Critical path: max(thesis, antithesis) + synthesis. */
     PARALLEL,
     /** Antithesis runs after the thesis and sees its text; then synthesis. Critical path: the sum of all three. */
-    SEQUENTIAL;
+    SEQUENTIAL,
+    /**
+     * The orchestrator picks parallel or sequential from the task's complexity (its {@code complexity} attribute,
+     * else an estimate from its text) against the pipeline spec's threshold, and records the choice in the ledger.
+     */
+    ADAPTIVE;
 
-    /** The name used on the wire and on the command line: {@code parallel}, {@code sequential}. */
+    /** The name used on the wire and on the command line: {@code parallel}, {@code sequential}, {@code adaptive}. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

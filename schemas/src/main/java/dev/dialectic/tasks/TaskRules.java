@@ -39,7 +39,7 @@ public record TaskRules(int maxGoalChars, int maxContextChars) {
                     + maxContextChars);
         }
         if (task.getMode() != null && Mode.parse(task.getMode()).isEmpty()) {
-            return Optional.of("unknown mode '" + task.getMode() + "' (expected parallel or sequential)");
+            return Optional.of("unknown mode '" + task.getMode() + "' (expected parallel, sequential or adaptive)");
         }
         if (task.getTimeoutMs() != null && task.getTimeoutMs() <= 0) {
             return Optional.of("timeoutMs must be positive, got " + task.getTimeoutMs());

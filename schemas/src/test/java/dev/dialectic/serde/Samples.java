@@ -106,6 +106,9 @@ final class Samples {
         .setOutputs(Map.of("thesis", "yes", "synthesis", "Both have a point."))
         .setSubmittedAt(T0)
         .setFinishedAt(T0.plusSeconds(18))
+        .setFellBack(true)
+        .setVerdict("passed")
+        .setVerdictFeedback(null)
         .build();
   }
 
@@ -124,6 +127,14 @@ final class Samples {
         .setStages(List.of(stageTiming("thesis"), stageTiming("antithesis")))
         .setTransitions(7)
         .setAttributes(Map.of("team", "urbanism"))
+        .setRequestedMode("adaptive")
+        .setComplexity(2.5)
+        .setFallbackStage("antithesis")
+        .setFallbackReason("simulated 503")
+        .setFellBackAt(T0.plusSeconds(3))
+        .setVerdicts(List.of("pass 1 failed by rules: The answer is empty.", "pass 2 passed by rules"))
+        .setResonance(Map.of("tone", "calm"))
+        .setNotes(List.of("complexity 2.5 (attribute) < 5.0: parallel"))
         .build();
   }
 
@@ -143,6 +154,8 @@ final class Samples {
         .setLedger(taskLedger())
         .setOutputs(Map.of("thesis", personaResult("thesis"), "antithesis", personaResult("antithesis")))
         .setDone(true)
+        .setMinAttempts(Map.of("synthesis", 2))
+        .setFeedback("The answer is empty.")
         .build();
   }
 

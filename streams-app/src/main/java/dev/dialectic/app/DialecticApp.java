@@ -1,5 +1,7 @@
 package dev.dialectic.app;
 
+import dev.dialectic.spec.PersonaSettings;
+import dev.dialectic.spec.SpecLoader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -44,6 +46,13 @@ public final class DialecticApp implements Callable<Integer> {
             description = "Simulated model speed: 1 = reference timings (4.5 s / 10.8 s / 14.2 s), 0.1 = ten times faster.")
     private Double speed;
 
+    @Option(names = "--spec", paramLabel = "FILE",
+            description = "A pipeline spec (YAML) replacing the built-in dialectic one (setting pipeline.spec).")
+    private Path specFile;
+
+    @Option(names = "--print-spec", description = "Print the pipeline spec in force (secrets redacted), and exit.")
+    private boolean printSpec;
+
     @Option(names = "--list-settings", description = "Print every setting with its default and meaning, and exit.")
     private boolean listSettings;
 
@@ -59,13 +68,18 @@ public final class DialecticApp implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (listSettings) {
-            for (ConfigDef.ConfigKey key : DialecticConfig.definition().configKeys().values()) {
-                System.out.printf("%s (default: %s)%n    %s%n", key.name,
-                        key.type == ConfigDef.Type.PASSWORD ? "none" : key.defaultValue, key.documentation);
-            }
+            list("", DialecticConfig.definition());
+            System.out.println();
+            System.out.println("Persona settings: in the spec's personas.<name>, or overridden with --set"
+                    + " persona.<name>.<key>=VALUE");
+            list(PersonaSettings.PREFIX + "<name>.", PersonaSettings.definition());
             return 0;
         }
         DialecticConfig config = new DialecticConfig(collectSettings());
+        if (printSpec) {
+            System.out.print(SpecLoader.print(config.pipelineSpec()));
+            return 0;
+        }
         DialecticService service = DialecticService.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,6 +91,13 @@ public final class DialecticApp implements Callable<Integer> {
         System.out.println("Dialectic running: " + describe(config) + ". Ctrl-C stops it.");
         stopped.await();
         return 0;
+    }
+
+    private static void list(String prefix, ConfigDef definition) {
+        for (ConfigDef.ConfigKey key : definition.configKeys().values()) {
+            System.out.printf("%s%s (default: %s)%n    %s%n", prefix, key.name,
+                    key.type == ConfigDef.Type.PASSWORD ? "none" : key.defaultValue, key.documentation);
+        }
     }
 
     private Map<String, Object> collectSettings() throws IOException {
@@ -92,6 +113,7 @@ public final class DialecticApp implements Callable<Integer> {
         putIfSet(all, DialecticConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         putIfSet(all, DialecticConfig.SCHEMA_REGISTRY_URL, registryUrl);
         putIfSet(all, DialecticConfig.ROLES, roles);
+        putIfSet(all, DialecticConfig.PIPELINE_SPEC, specFile == null ? null : specFile.toString());
         putIfSet(all, DialecticConfig.SIMULATED_SPEED_FACTOR, speed == null ? null : speed.toString());
         return all;
     }
@@ -118,7 +140,8 @@ public final class DialecticApp implements Callable<Integer> {
             text.append("orchestrator");
         }
         if (config.runs(DialecticConfig.ROLE_WORKERS)) {
-            text.append(text.isEmpty() ? "" : " + ").append("workers ").append(String.join(", ", config.personas()))
+            text.append(text.isEmpty() ? "" : " + ").append("workers ")
+                    .append(String.join(", ", config.personas(config.pipelineSpec())))
                     .append(" (").append(config.getString(DialecticConfig.LLM_PROVIDER)).append(')');
         }
         return text.append(" on ").append(String.join(",", config.getList(DialecticConfig.BOOTSTRAP_SERVERS)))

@@ -2,12 +2,16 @@ package dev.dialectic.app;
 
 import dev.dialectic.llm.simulated.SimulatedProfile;
 import dev.dialectic.orchestrator.OrchestratorSettings;
-import dev.dialectic.orchestrator.Pipeline;
+import dev.dialectic.spec.PersonaSettings;
+import dev.dialectic.spec.PipelineSpec;
+import dev.dialectic.spec.SpecException;
+import dev.dialectic.spec.SpecLoader;
 import dev.dialectic.tasks.Mode;
 import dev.dialectic.topics.Topics;
 import dev.dialectic.worker.RetryPolicy;
 import dev.dialectic.worker.WorkerSettings;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +31,9 @@ import org.apache.kafka.common.config.types.Password;
  * a doc string, typed and validated by a {@link ConfigDef}.
  *
  * <p>Besides the keys defined here, three prefixes pass settings through: {@code kafka.} to every Kafka client
- * (security, SASL, ...), {@code streams.} to the orchestrator's Kafka Streams, and {@code persona.<name>.} /
- * {@code simulated.<name>.} for per-persona model settings (see {@link ModelsConfig}).
+ * (security, SASL, ...), {@code streams.} to the orchestrator's Kafka Streams, {@code persona.<name>.} overrides
+ * the settings of the pipeline spec's personas (see {@link PersonaSettings}), and {@code simulated.<name>.} sets
+ * the simulated model's timings per persona.
  */
 public final class DialecticConfig extends AbstractConfig {
 
@@ -51,6 +56,7 @@ public final class DialecticConfig extends AbstractConfig {
     public static final String ORCHESTRATOR_TIMER_INTERVAL_MS = "orchestrator.timer.interval.ms";
     public static final String ORCHESTRATOR_STAGE_ATTEMPT_TIMEOUT_MS = "orchestrator.stage.attempt.timeout.ms";
     public static final String ORCHESTRATOR_STAGE_MAX_ATTEMPTS = "orchestrator.stage.max.attempts";
+    public static final String PIPELINE_SPEC = "pipeline.spec";
     public static final String TASK_DEFAULT_MODE = "task.default.mode";
     public static final String TASK_TIMEOUT_MS = "task.timeout.ms";
     public static final String TASK_GOAL_MAX_CHARS = "task.goal.max.chars";
@@ -135,9 +141,12 @@ public final class DialecticConfig extends AbstractConfig {
                     Range.atLeast(1), Importance.LOW,
                     "Requests the orchestrator issues for one stage at most, the first included; a stage still"
                             + " unanswered after them fails.")
-            .define(TASK_DEFAULT_MODE, Type.STRING, Mode.PARALLEL.wireName(),
-                    ValidString.in(Mode.PARALLEL.wireName(), Mode.SEQUENTIAL.wireName()), Importance.MEDIUM,
-                    "Mode of tasks that name none.")
+            .define(PIPELINE_SPEC, Type.STRING, "", Importance.HIGH,
+                    "The pipeline spec (a YAML file of personas, stages and policies); empty for the built-in dialectic"
+                            + " spec. dialectic app --spec FILE sets it, --print-spec prints the spec in force.")
+            .define(TASK_DEFAULT_MODE, Type.STRING, Mode.PARALLEL.wireName(), ValidString.in(Mode.PARALLEL.wireName(),
+                    Mode.SEQUENTIAL.wireName(), Mode.ADAPTIVE.wireName()), Importance.MEDIUM,
+                    "Mode of tasks that name none; adaptive picks parallel or sequential by the task's complexity.")
             .define(TASK_TIMEOUT_MS, Type.LONG, Duration.ofMinutes(5).toMillis(), Range.atLeast(1), Importance.MEDIUM,
                     "How long a task may run from acceptance when it names no timeout; then it ends with a failure.")
             .define(TASK_GOAL_MAX_CHARS, Type.INT, 8_000, Range.atLeast(1), Importance.MEDIUM,
@@ -148,8 +157,8 @@ public final class DialecticConfig extends AbstractConfig {
                     "How long a finished task is remembered; re-submitting its id within this time is ignored.")
             .define(WORKER_ID, Type.STRING, null, Importance.LOW,
                     "Name of this worker process in results; defaults to <host>-<pid>.")
-            .define(WORKER_PERSONAS, Type.LIST, List.of(Pipeline.THESIS, Pipeline.ANTITHESIS, Pipeline.SYNTHESIS),
-                    Importance.MEDIUM, "Personas this process serves.")
+            .define(WORKER_PERSONAS, Type.LIST, List.of(), Importance.MEDIUM,
+                    "Personas this process serves; empty for every persona the pipeline spec sends requests to.")
             .define(WORKER_MAX_IN_FLIGHT, Type.INT, 512, Range.atLeast(1), Importance.HIGH,
                     "Most model calls in flight per persona in this process; at the limit the worker stops fetching."
                             + " Per-model limits (persona.<name>.max.concurrency, rate limits) apply within it.")
@@ -322,8 +331,24 @@ public final class DialecticConfig extends AbstractConfig {
         return password == null ? null : password.value();
     }
 
-    /** The personas this process serves, lower-cased. */
-    public List<String> personas() {
-        return getList(WORKER_PERSONAS).stream().map(p -> p.strip().toLowerCase(Locale.ROOT)).distinct().toList();
+    /** The personas this process serves, lower-cased: those configured, else every persona {@code spec} calls. */
+    public List<String> personas(PipelineSpec spec) {
+        List<String> configured = getList(WORKER_PERSONAS);
+        return (configured.isEmpty() ? List.copyOf(spec.requestedPersonas()) : configured).stream()
+                .map(p -> p.strip().toLowerCase(Locale.ROOT)).distinct().toList();
+    }
+
+    /**
+     * The pipeline spec in force: {@value #PIPELINE_SPEC}'s file, else the built-in one, with the
+     * {@code persona.<name>.} settings of this configuration applied over its personas' own.
+     *
+     * @throws SpecException in one line naming the file and the place, when the spec or an override cannot work
+     */
+    public PipelineSpec pipelineSpec() {
+        String file = getString(PIPELINE_SPEC);
+        PipelineSpec spec = file.isBlank() ? SpecLoader.defaultSpec() : SpecLoader.load(Path.of(file.strip()));
+        Map<String, Object> overrides = originalsWithPrefix(PersonaSettings.PREFIX, false);
+        SpecLoader.checkOverrides(spec, overrides);
+        return spec.withOverrides(overrides);
     }
 }

@@ -1,10 +1,10 @@
 package dev.dialectic.app;
 
 import dev.dialectic.orchestrator.OrchestratorTopology;
-import dev.dialectic.orchestrator.Pipeline;
 import dev.dialectic.serde.RestSchemaRegistryClient;
 import dev.dialectic.serde.SchemaRegistryClient;
 import dev.dialectic.serde.SchemaRegistryException;
+import dev.dialectic.spec.PipelineSpec;
 import dev.dialectic.topics.Topic;
 import dev.dialectic.topics.Topics;
 import dev.dialectic.worker.PersonaProfile;
@@ -47,11 +47,12 @@ public final class DialecticService implements AutoCloseable {
 
     /** Starts what {@code config} asks for; returns once everything is started (not necessarily RUNNING). */
     public static DialecticService start(DialecticConfig config) {
+        PipelineSpec spec = config.pipelineSpec(); // first: a spec that cannot work stops the start before any I/O
+        List<String> served = config.personas(spec);
         SchemaRegistryClient registry = registryClient(config);
         Topics topics = topics(config, registry);
-        Set<String> personas = new LinkedHashSet<>(Pipeline.dialectic(config.orchestratorSettings().defaultMode())
-                .personas());
-        personas.addAll(config.personas());
+        Set<String> personas = new LinkedHashSet<>(spec.requestedPersonas());
+        personas.addAll(served);
         List<Topic<?, ?>> all = topics.all(personas);
         List<Topic<?, ?>> joined = new ArrayList<>(List.of(topics.tasks(), topics.personaResults()));
         try (Admin admin = Admin.create(config.clientConfig())) {
@@ -66,7 +67,7 @@ public final class DialecticService implements AutoCloseable {
         Workers workers = null;
         try {
             if (config.runs(DialecticConfig.ROLE_ORCHESTRATOR)) {
-                streams = new KafkaStreams(OrchestratorTopology.build(topics, config.orchestratorSettings()),
+                streams = new KafkaStreams(OrchestratorTopology.build(topics, config.orchestratorSettings(), spec),
                         streamsConfig(config));
                 streams.setUncaughtExceptionHandler(e -> {
                     log.error("orchestrator stream thread failed; replacing it (state is restored from changelogs)", e);
@@ -75,8 +76,8 @@ public final class DialecticService implements AutoCloseable {
                 streams.start();
             }
             if (config.runs(DialecticConfig.ROLE_WORKERS)) {
-                ModelsConfig models = new ModelsConfig(config);
-                List<PersonaProfile> profiles = config.personas().stream().map(models::profile).toList();
+                ModelsConfig models = new ModelsConfig(config, spec);
+                List<PersonaProfile> profiles = served.stream().map(models::profile).toList();
                 workers = Workers.start(profiles, config.workerSettings(), topics, config.clientConfig(),
                         config.shareGroupSettings(), Duration.ofMillis(config.getLong(DialecticConfig.WORKER_SHUTDOWN_GRACE_MS)));
             }

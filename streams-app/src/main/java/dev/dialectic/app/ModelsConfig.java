@@ -6,6 +6,8 @@ import dev.dialectic.llm.llamacpp.LlamaCppSettings;
 import dev.dialectic.llm.openai.OpenAiProvider;
 import dev.dialectic.llm.openai.OpenAiSettings;
 import dev.dialectic.llm.simulated.SimulatedProvider;
+import dev.dialectic.spec.PersonaSettings;
+import dev.dialectic.spec.PipelineSpec;
 import dev.dialectic.worker.ModelGuard;
 import dev.dialectic.worker.PersonaProfile;
 import dev.dialectic.worker.Prompts;
@@ -16,38 +18,10 @@ import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Turns configuration into one {@link PersonaProfile} per persona. Per-persona keys, all optional:
- *
- * <pre>
- * persona.&lt;name&gt;.provider        simulated | openai | llamacpp   (default: llm.provider)
- * persona.&lt;name&gt;.model           model name given to the provider (llamacpp: default the file's name)
- * persona.&lt;name&gt;.system.prompt   the persona's instructions
- * persona.&lt;name&gt;.max.tokens      longest answer (default 1024)
- * persona.&lt;name&gt;.temperature     sampling temperature (default 0.7)
- * simulated.&lt;name&gt;.latency.ms          simulated latency (default: reference x simulated.speed.factor)
- * simulated.&lt;name&gt;.ttft.ms             simulated time to first token (default: 10% of latency)
- * simulated.&lt;name&gt;.tokens.per.second   simulated token rate (default: 20 / speed factor)
- * persona.&lt;name&gt;.base.url           openai: server root, e.g. http://localhost:11434/v1 (default OpenAI's)
- * persona.&lt;name&gt;.api.key.env        openai: environment variable holding the API key (default OPENAI_API_KEY)
- * persona.&lt;name&gt;.api.key            openai: the key itself (prefer the environment variable)
- * persona.&lt;name&gt;.connect.timeout.ms / first.token.timeout.ms / total.timeout.ms   openai timeouts
- * persona.&lt;name&gt;.header.&lt;Name&gt;     openai: an extra request header
- * persona.&lt;name&gt;.model.path         llamacpp: the GGUF model file (required)
- * persona.&lt;name&gt;.context.size       llamacpp: tokens of context, shared by the slots (default 4096)
- * persona.&lt;name&gt;.parallel           llamacpp: calls decoded at once, one slot each (default 1)
- * persona.&lt;name&gt;.threads            llamacpp: CPU threads (default: llama.cpp's choice, one per core)
- * persona.&lt;name&gt;.gpu.layers         llamacpp: layers offloaded to a GPU (default 0; needs a GPU build)
- * persona.&lt;name&gt;.seed               llamacpp: sampling seed (default: random)
- * persona.&lt;name&gt;.chat.template      llamacpp: a Jinja chat template replacing the model's
- * persona.&lt;name&gt;.requests.per.minute    rate limit of the persona's model (default: none)
- * persona.&lt;name&gt;.tokens.per.minute      token rate limit of the model (default: none)
- * persona.&lt;name&gt;.max.concurrency        calls at once to the model from this process (default: none)
- * persona.&lt;name&gt;.circuit.window         calls the circuit breaker judges by (default 100)
- * persona.&lt;name&gt;.circuit.failure.rate   failure percentage that opens it (default 50)
- * persona.&lt;name&gt;.circuit.open.ms        how long it stays open before a probe (default 10000)
- * persona.&lt;name&gt;.limits.group           personas with the same group share one set of limits
- *                                          (default: provider:model, so one model's limits are shared)
- * </pre>
+ * Turns the personas of the pipeline spec into one {@link PersonaProfile} each. A persona's settings are the keys
+ * of {@link PersonaSettings} (listed by {@code --list-settings}), given in the spec's {@code personas.<name>} and
+ * overridden by {@code persona.<name>.<key>} settings; {@code llm.provider} is the default provider. The simulated
+ * model's timings stay {@code simulated.<name>.*} settings (see {@link DialecticConfig#simulatedProfile}).
  *
  * <p>Personas whose llamacpp settings are all equal share one provider, so the model is loaded once; the workers
  * close each distinct provider once.
@@ -55,16 +29,19 @@ import org.apache.kafka.common.config.ConfigException;
 final class ModelsConfig {
 
     private final DialecticConfig config;
+    private final PipelineSpec spec;
     private final Map<String, ModelGuard> guards = new HashMap<>();
     private final Map<LlamaCppSettings, LlamaCppProvider> llamaCpp = new HashMap<>();
 
-    ModelsConfig(DialecticConfig config) {
+    /** Profiles of {@code spec}'s personas, whose overrides are already applied. */
+    ModelsConfig(DialecticConfig config, PipelineSpec spec) {
         this.config = config;
+        this.spec = spec;
     }
 
     PersonaProfile profile(String persona) {
-        Map<String, Object> own = config.originalsWithPrefix("persona." + persona + ".");
-        String provider = string(own, "provider", config.getString(DialecticConfig.LLM_PROVIDER));
+        Map<String, Object> own = new HashMap<>(spec.persona(persona));
+        String provider = string(own, PersonaSettings.PROVIDER, config.getString(DialecticConfig.LLM_PROVIDER));
         LlmProvider llm = switch (provider) {
             case "simulated" -> new SimulatedProvider(persona, config.simulatedProfile(persona));
             case "openai" -> {
@@ -87,15 +64,18 @@ final class ModelsConfig {
                     "unknown provider (known: simulated, openai, llamacpp)");
         };
         // A llamacpp model is named after its file, so personas sharing it share its limits by default.
-        String model = string(own, "model", llm instanceof LlamaCppProvider local
+        String model = string(own, PersonaSettings.MODEL, llm instanceof LlamaCppProvider local
                 ? local.settings().modelName() : provider + "-" + persona);
-        String group = string(own, "limits.group", provider + ":" + model);
+        String group = string(own, PersonaSettings.LIMITS_GROUP, provider + ":" + model);
         ModelGuard guard = guards.computeIfAbsent(group, name -> new ModelGuard(name, limits(persona, own)));
         try {
             return new PersonaProfile(persona, llm, model,
-                    string(own, "system.prompt", Prompts.defaultSystemPrompt(persona)),
-                    Integer.parseInt(string(own, "max.tokens", "1024")),
-                    Double.parseDouble(string(own, "temperature", "0.7")), guard);
+                    string(own, PersonaSettings.SYSTEM_PROMPT, Prompts.defaultSystemPrompt(persona)),
+                    Optional.ofNullable(own.get(PersonaSettings.PROMPT)).map(Object::toString),
+                    Integer.parseInt(string(own, PersonaSettings.MAX_TOKENS,
+                            Integer.toString(PersonaSettings.DEFAULT_MAX_TOKENS))),
+                    Double.parseDouble(string(own, PersonaSettings.TEMPERATURE,
+                            Double.toString(PersonaSettings.DEFAULT_TEMPERATURE))), guard);
         } catch (NumberFormatException e) {
             throw new ConfigException("persona." + persona + ".max.tokens/temperature: " + e.getMessage());
         }
@@ -105,13 +85,13 @@ final class ModelsConfig {
         try {
             ModelGuard.Limits none = ModelGuard.Limits.none();
             return new ModelGuard.Limits(
-                    optionalInt(own, "requests.per.minute"),
-                    optionalInt(own, "tokens.per.minute"),
-                    optionalInt(own, "max.concurrency"),
-                    Integer.parseInt(string(own, "circuit.window", Integer.toString(none.circuitWindow()))),
-                    Float.parseFloat(string(own, "circuit.failure.rate",
+                    optionalInt(own, PersonaSettings.REQUESTS_PER_MINUTE),
+                    optionalInt(own, PersonaSettings.TOKENS_PER_MINUTE),
+                    optionalInt(own, PersonaSettings.MAX_CONCURRENCY),
+                    Integer.parseInt(string(own, PersonaSettings.CIRCUIT_WINDOW, Integer.toString(none.circuitWindow()))),
+                    Float.parseFloat(string(own, PersonaSettings.CIRCUIT_FAILURE_RATE,
                             Float.toString(none.circuitFailureRatePercent()))),
-                    Duration.ofMillis(Long.parseLong(string(own, "circuit.open.ms",
+                    Duration.ofMillis(Long.parseLong(string(own, PersonaSettings.CIRCUIT_OPEN_MS,
                             Long.toString(none.circuitOpenFor().toMillis())))));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("persona." + persona + " limits: " + e.getMessage());

@@ -3,10 +3,9 @@ package dev.dialectic.orchestrator;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.TaskState;
 import dev.dialectic.serde.AvroSerde;
-import dev.dialectic.tasks.Mode;
+import dev.dialectic.spec.PipelineSpec;
+import dev.dialectic.spec.SpecLoader;
 import dev.dialectic.topics.Topics;
-import java.util.EnumMap;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
@@ -28,7 +27,7 @@ public final class OrchestratorTopology {
 
     /** Per-task state (the {@code TaskState} of every task, in flight or finished within retention). */
     public static final String TASK_STORE = "task-state";
-    /** Deadlines and retention expiries, ordered by time. */
+    /** Deadlines, stage attempts due and retention expiries, ordered by time (see {@link Timer}). */
     public static final String TIMER_STORE = "task-timers";
 
     static final String STATE_MACHINE = "task-state-machine";
@@ -39,31 +38,19 @@ public final class OrchestratorTopology {
 
     private OrchestratorTopology() {}
 
-    /** The topology running the dialectic pipeline of each mode. */
+    /** The topology running the built-in dialectic spec. */
     public static Topology build(Topics topics, OrchestratorSettings settings) {
-        Map<Mode, Pipeline> pipelines = new EnumMap<>(Mode.class);
-        for (Mode mode : Mode.values()) {
-            pipelines.put(mode, Pipeline.dialectic(mode));
-        }
-        return build(topics, settings, pipelines);
+        return build(topics, settings, SpecLoader.defaultSpec());
     }
 
-    /**
-     * The topology reading {@code topics.tasks()} and {@code topics.personaResults()}, running a task of each
-     * mode through the pipeline {@code pipelines} gives for it.
-     */
-    public static Topology build(Topics topics, OrchestratorSettings settings, Map<Mode, Pipeline> pipelines) {
-        for (Mode mode : Mode.values()) {
-            if (!pipelines.containsKey(mode)) {
-                throw new IllegalArgumentException("no pipeline for mode " + mode.wireName());
-            }
-        }
+    /** The topology running {@code spec}'s pipeline. */
+    public static Topology build(Topics topics, OrchestratorSettings settings, PipelineSpec spec) {
         Topology topology = new Topology();
         topology.addSource("tasks-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.tasks().name());
         topology.addSource("persona-results-source", Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer(), topics.personaResults().name());
-        topology.addProcessor(STATE_MACHINE, () -> new TaskStateMachine(topics, settings, pipelines),
+        topology.addProcessor(STATE_MACHINE, () -> new TaskProcessor(topics, settings, new TaskLifecycle(settings, spec)),
                 "tasks-source", "persona-results-source");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(
@@ -73,7 +60,7 @@ public final class OrchestratorTopology {
                 store(TIMER_STORE, settings), Serdes.String(), Serdes.String()), STATE_MACHINE);
 
         Serializer<PersonaRequest> requests =
-                topics.persona(pipelines.get(Mode.PARALLEL).finalStage().persona()).valueSerde().serializer();
+                topics.persona(spec.stages().getFirst().persona()).valueSerde().serializer();
         topology.addSink(REQUESTS_SINK,
                 (key, request, context) -> topics.persona(((PersonaRequest) request).getPersona()).name(),
                 Serdes.String().serializer(), erase(requests), STATE_MACHINE);

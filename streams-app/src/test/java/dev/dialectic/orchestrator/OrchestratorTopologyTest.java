@@ -14,13 +14,13 @@ import dev.dialectic.schema.TaskLedger;
 import dev.dialectic.schema.TaskState;
 import dev.dialectic.schema.TaskStatus;
 import dev.dialectic.serde.InMemorySchemaRegistry;
+import dev.dialectic.spec.SpecLoader;
 import dev.dialectic.tasks.Mode;
 import dev.dialectic.topics.DeadLetters;
 import dev.dialectic.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -230,7 +230,7 @@ class OrchestratorTopologyTest {
     @Test
     void aFailedStageEndsTheTaskWithItsReason() {
         start(OrchestratorTopology.build(topics, SETTINGS));
-        tasks.pipeInput("t6", task("t6", "goal", null));
+        tasks.pipeInput("t6", task("t6", "goal", "sequential")); // in parallel, the task would fall back
         PersonaResult failed = result("t6", Pipeline.THESIS, 1, null);
         failed.setStatus(ResultStatus.FAILED);
         failed.setError("gave up after 4 attempt(s): 503");
@@ -321,15 +321,14 @@ class OrchestratorTopologyTest {
 
     @Test
     void theJoinWaitsForEveryInputOfAWiderPipeline() {
-        Pipeline wide = new Pipeline(List.of(
-                new Stage("thesis", "thesis", List.of()),
-                new Stage("antithesis", "antithesis", List.of()),
-                new Stage("critique", "critic", List.of()),
-                new Stage("synthesis", "synthesis", List.of("thesis", "antithesis", "critique"))));
-        Map<Mode, Pipeline> pipelines = new EnumMap<>(Mode.class);
-        pipelines.put(Mode.PARALLEL, wide);
-        pipelines.put(Mode.SEQUENTIAL, wide);
-        start(OrchestratorTopology.build(topics, SETTINGS, pipelines));
+        start(OrchestratorTopology.build(topics, SETTINGS, SpecLoader.parse("wide.yaml", """
+                personas: {thesis: {}, antithesis: {}, critic: {}, synthesis: {}}
+                stages:
+                  - {name: thesis, persona: thesis}
+                  - {name: antithesis, persona: antithesis}
+                  - {name: critique, persona: critic}
+                  - {name: synthesis, persona: synthesis, inputs: [thesis, antithesis, critique]}
+                """)));
         TestOutputTopic<String, PersonaRequest> critic = requests("critic");
 
         tasks.pipeInput("t7", task("t7", "goal", null));

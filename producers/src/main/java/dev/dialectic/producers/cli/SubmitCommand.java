@@ -51,7 +51,7 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--context", paramLabel = "TEXT", description = "Background the personas should consider.")
     private String context;
 
-    @Option(names = "--mode", paramLabel = "MODE", description = "parallel or sequential (default: the service's).")
+    @Option(names = "--mode", paramLabel = "MODE", description = "parallel, sequential or adaptive (default: the service's).")
     private String mode;
 
     @Option(names = "--id", paramLabel = "ID",

@@ -57,7 +57,7 @@ class DialecticCliClusterTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).isEqualTo(
-                "dialectic: unknown mode 'diagonal' (expected parallel or sequential)" + System.lineSeparator());
+                "dialectic: unknown mode 'diagonal' (expected parallel, sequential or adaptive)" + System.lineSeparator());
         assertThat(out.toString()).isEmpty();
         assertThat(tasks()).isEmpty();
     }

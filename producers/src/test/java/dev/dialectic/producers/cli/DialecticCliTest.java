@@ -65,7 +65,7 @@ class DialecticCliTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString().strip())
-                .isEqualTo("dialectic: line 3: unknown mode 'sideways' (expected parallel or sequential)");
+                .isEqualTo("dialectic: line 3: unknown mode 'sideways' (expected parallel, sequential or adaptive)");
         assertThat(out.toString()).isEmpty();
     }
 

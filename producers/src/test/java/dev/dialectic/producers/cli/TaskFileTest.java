@@ -66,7 +66,7 @@ class TaskFileTest {
     @Test
     void tasksThatBreakTheRulesAreRefusedWithTheOrchestratorsReason() {
         assertRefused("{\"goal\": \"ok\"}\n{\"goal\": \"g\", \"mode\": \"diagonal\"}",
-                "line 2: unknown mode 'diagonal' (expected parallel or sequential)");
+                "line 2: unknown mode 'diagonal' (expected parallel, sequential or adaptive)");
         assertRefused("{\"goal\": \"\"}", "line 1: goal is empty");
         assertRefused("{\"goal\": \"g\", \"timeoutMs\": -5}", "line 1: timeoutMs must be positive, got -5");
         assertRefused("{\"id\": \"\", \"goal\": \"g\"}", "line 1: taskId is blank");
