@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
                 "Settings come from --config, then --set, then the options below; see --list-settings."})
 public final class DialecticApp implements Callable<Integer> {
 
+    /** The environment variable holding API keys, read when no {@code api.keys} setting is given. */
+    static final String API_KEYS_ENV = "DIALECTIC_API_KEYS";
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A .properties file of settings.")
     private Path configFile;
 
@@ -43,6 +46,10 @@ public final class DialecticApp implements Callable<Integer> {
     @Option(names = "--speed", paramLabel = "FACTOR",
             description = "Simulated model speed: 1 = reference timings (4.5 s / 10.8 s / 14.2 s), 0.1 = ten times faster.")
     private Double speed;
+
+    @Option(names = "--api-port", paramLabel = "PORT",
+            description = "Port of the HTTP API, metrics, health and web view (default 8080; 0 turns them off).")
+    private Integer apiPort;
 
     @Option(names = "--list-settings", description = "Print every setting with its default and meaning, and exit.")
     private boolean listSettings;
@@ -74,7 +81,9 @@ public final class DialecticApp implements Callable<Integer> {
             stopped.countDown();
         }, "dialectic-shutdown"));
         awaitRunning(service);
-        System.out.println("Dialectic running: " + describe(config) + ". Ctrl-C stops it.");
+        System.out.println("Dialectic running: " + describe(config) + (service.api() == null ? ""
+                : "; web view and API at http://" + config.getString(DialecticConfig.API_HOST) + ":"
+                        + service.api().port() + "/") + ". Ctrl-C stops it.");
         stopped.await();
         return 0;
     }
@@ -93,6 +102,10 @@ public final class DialecticApp implements Callable<Integer> {
         putIfSet(all, DialecticConfig.SCHEMA_REGISTRY_URL, registryUrl);
         putIfSet(all, DialecticConfig.ROLES, roles);
         putIfSet(all, DialecticConfig.SIMULATED_SPEED_FACTOR, speed == null ? null : speed.toString());
+        putIfSet(all, DialecticConfig.API_PORT, apiPort == null ? null : apiPort.toString());
+        if (!all.containsKey(DialecticConfig.API_KEYS)) {
+            putIfSet(all, DialecticConfig.API_KEYS, System.getenv(API_KEYS_ENV));
+        }
         return all;
     }
 
