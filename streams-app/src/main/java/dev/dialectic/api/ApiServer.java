@@ -265,12 +265,13 @@ public final class ApiServer implements AutoCloseable {
         Backend backend = backend();
         String follow = ctx.queryParam("follow");
         if ("true".equals(follow)) {
-            Predicate<String> tenants = tenants(ctx);
-            new SseHandler(0, client -> streamResults(client, backend.feed(), tenants)).handle(ctx);
-            if (!"text/event-stream".equals(ctx.res().getContentType())) {
+            String accept = ctx.header("Accept");
+            if (accept == null || !accept.contains("text/event-stream")) {
                 throw Problem.badRequest("follow", "follow=true streams Server-Sent Events: send Accept: text/event-stream")
                         .exception();
             }
+            Predicate<String> tenants = tenants(ctx);
+            new SseHandler(0, client -> streamResults(client, backend.feed(), tenants)).handle(ctx);
             return;
         }
         if (follow != null && !"false".equals(follow)) {

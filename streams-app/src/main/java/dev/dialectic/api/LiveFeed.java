@@ -6,6 +6,7 @@ import dev.dialectic.metrics.PipelineMeters;
 import dev.dialectic.schema.PersonaResult;
 import dev.dialectic.schema.SynthesisResult;
 import dev.dialectic.schema.TaskLedger;
+import dev.dialectic.schema.TaskStatus;
 import dev.dialectic.schema.TokenChunk;
 import dev.dialectic.topics.DeadLetters;
 import dev.dialectic.topics.Topics;
@@ -121,6 +122,7 @@ public final class LiveFeed implements AutoCloseable {
         String tenant;
         TaskLedger ledger;
         SynthesisResult result;
+        Event heldResult;
         final List<Event> events = new ArrayList<>();
     }
 
@@ -298,13 +300,32 @@ public final class LiveFeed implements AutoCloseable {
         synchronized (this) {
             History history = tasks.computeIfAbsent(taskId, id -> new History());
             update.accept(history);
-            if (history.events.size() < EVENTS_PER_TASK || event.last()) {
-                history.events.add(event);
+            if (event.last() && (history.ledger == null || !terminal(history.ledger))) {
+                // The result and the final ledger are written in one transaction but to two topics, so either can
+                // come first here; the result ends a stream, so it waits for the final ledger.
+                history.heldResult = event;
+                return;
             }
-            for (Subscription subscription : subscriptions) {
-                subscription.offer(event);
+            append(history, event);
+            if (LEDGER.equals(kind) && terminal(history.ledger) && history.heldResult != null) {
+                append(history, history.heldResult);
+                history.heldResult = null;
             }
         }
+    }
+
+    private void append(History history, Event event) {
+        if (history.events.size() < EVENTS_PER_TASK || event.last()) {
+            history.events.add(event);
+        }
+        for (Subscription subscription : subscriptions) {
+            subscription.offer(event);
+        }
+    }
+
+    private static boolean terminal(TaskLedger ledger) {
+        return ledger.getStatus() == TaskStatus.SUCCEEDED || ledger.getStatus() == TaskStatus.PARTIAL
+                || ledger.getStatus() == TaskStatus.FAILED;
     }
 
     private static <V> V decode(Deserializer<V> values, ConsumerRecord<byte[], byte[]> record) {
