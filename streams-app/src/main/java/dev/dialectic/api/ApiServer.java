@@ -112,7 +112,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post("/v1/tasks", this::submit);
             config.routes.get("/v1/tasks", this::recent);
             config.routes.get("/v1/tasks/{taskId}", this::task);
-            config.routes.get("/v1/tasks/{taskId}/events", new SseHandler(0, this::taskEvents));
+            config.routes.get("/v1/tasks/{taskId}/events", ctx -> {
+                requireEventStream(ctx, null);
+                new SseHandler(0, this::taskEvents).handle(ctx);
+            });
             config.routes.get("/v1/results", this::results);
             config.routes.exception(Problem.ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -120,7 +123,8 @@ public final class ApiServer implements AutoCloseable {
                 problem(ctx, new Problem(500, "Internal error", "the service failed to answer; see its log", null));
             });
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null || !Problem.CONTENT_TYPE.equals(ctx.res().getContentType())) {
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith(Problem.CONTENT_TYPE)) {
                     problem(ctx, Problem.notFound("no route " + ctx.method() + " " + ctx.path()));
                 }
             });
@@ -265,11 +269,7 @@ public final class ApiServer implements AutoCloseable {
         Backend backend = backend();
         String follow = ctx.queryParam("follow");
         if ("true".equals(follow)) {
-            String accept = ctx.header("Accept");
-            if (accept == null || !accept.contains("text/event-stream")) {
-                throw Problem.badRequest("follow", "follow=true streams Server-Sent Events: send Accept: text/event-stream")
-                        .exception();
-            }
+            requireEventStream(ctx, "follow");
             Predicate<String> tenants = tenants(ctx);
             new SseHandler(0, client -> streamResults(client, backend.feed(), tenants)).handle(ctx);
             return;
@@ -412,6 +412,15 @@ public final class ApiServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Problem.unavailable("interrupted").exception();
+        }
+    }
+
+    /** Refuses a request for an event stream that does not accept one (Javalin's handler would answer nothing). */
+    private static void requireEventStream(Context ctx, String field) {
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            throw Problem.badRequest(field, "this is a stream of Server-Sent Events: send Accept: text/event-stream")
+                    .exception();
         }
     }
 

@@ -10,6 +10,7 @@ import dev.dialectic.schema.TaskStatus;
 import dev.dialectic.schema.TokenChunk;
 import dev.dialectic.topics.DeadLetters;
 import dev.dialectic.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,9 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the service shows live: one consumer per process reads {@code ledger}, {@code tokens}, {@code results},
- * {@code persona.results} and {@code dlq} ({@code read_committed}, no group: every process reads every
- * partition), keeps the recent events of the last tasks so a client that connects late first gets what already
- * happened, and hands new events to subscribers (the SSE streams). It also feeds {@link PipelineMeters} with the
+ * {@code persona.results}, {@code dlq} and the keys of {@code tasks} ({@code read_committed}, no group: every
+ * process reads every partition), keeps the recent events of the last tasks so a client that connects late first
+ * gets what already happened, and hands new events to subscribers (the SSE streams). It also feeds {@link PipelineMeters} with the
  * records of the partitions this process's orchestrator owns, so the counters of several processes add up.
  *
  * <p>It starts reading {@code historyWindow} back, so tasks already running when the service starts can be
@@ -158,7 +159,7 @@ public final class LiveFeed implements AutoCloseable {
         metrics.bind(consumer);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(topics.ledger().name(), topics.tokens().name(), topics.results().name(),
-                topics.personaResults().name(), topics.dlq().name())) {
+                topics.personaResults().name(), topics.dlq().name(), topics.tasks().name())) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);
@@ -258,7 +259,11 @@ public final class LiveFeed implements AutoCloseable {
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         String topic = record.topic();
         boolean counted = record.timestamp() >= startedAt.toEpochMilli() && ownsPartition.test(record.partition());
-        if (topic.equals(topics.dlq().name())) {
+        if (topic.equals(topics.tasks().name())) {
+            if (counted && record.key() != null) { // only the key (the task id) is needed: no value is decoded
+                meters.submitted(new String(record.key(), StandardCharsets.UTF_8));
+            }
+        } else if (topic.equals(topics.dlq().name())) {
             if (counted) {
                 meters.deadLetter(DeadLetters.header(record.headers(), DeadLetters.COMPONENT).orElse("unknown"));
             }

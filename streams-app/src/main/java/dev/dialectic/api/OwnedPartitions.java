@@ -6,6 +6,7 @@ import java.util.function.IntPredicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.errors.StreamsException;
 
 /**
  * Whether this process's orchestrator owns a partition of {@code tasks} (and so of every topic keyed by task id,
@@ -32,11 +33,15 @@ final class OwnedPartitions implements IntPredicate {
         if (readAt == Long.MIN_VALUE || now - readAt > REFRESH_NANOS) {
             readAt = now;
             Set<Integer> partitions = new HashSet<>();
-            for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
-                for (TaskMetadata task : thread.activeTasks()) {
-                    task.topicPartitions().stream().filter(p -> p.topic().equals(tasksTopic))
-                            .forEach(p -> partitions.add(p.partition()));
+            try {
+                for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                    for (TaskMetadata task : thread.activeTasks()) {
+                        task.topicPartitions().stream().filter(p -> p.topic().equals(tasksTopic))
+                                .forEach(p -> partitions.add(p.partition()));
+                    }
                 }
+            } catch (IllegalStateException | StreamsException e) {
+                // Not started, stopping or failed: it owns nothing now.
             }
             owned = Set.copyOf(partitions);
         }

@@ -20,9 +20,10 @@ import java.util.Set;
 
 /**
  * The pipeline's meters, derived from the records the service reads anyway (ledger, results, persona results,
- * dlq), so the orchestrator and the workers need no code for them: tasks accepted and finished, end-to-end and
- * per-stage latency, time to first token, model calls, retries, failures and tokens, dead letters, and what the
- * orchestrator drops without a record of its own (repeated and stale persona results, expired tasks).
+ * dlq, and the keys of tasks), so the orchestrator and the workers need no code for them: tasks accepted and
+ * finished, end-to-end and per-stage latency, time to first token, model calls, retries, failures and tokens, dead
+ * letters, and what the orchestrator drops without a record of its own (re-submitted tasks, repeated and stale
+ * persona results, expired tasks).
  *
  * <p>Each record must be given to exactly one process of a deployment (the one whose orchestrator owns its
  * partition), so that the counters of several processes add up. Not thread-safe: one reader thread feeds it.
@@ -47,6 +48,7 @@ public final class PipelineMeters {
     private static final class TaskSeen {
         final Map<String, Integer> attempts = new HashMap<>();
         final Set<String> answered = new HashSet<>();
+        boolean submitted;
         boolean accepted;
         boolean finished;
     }
@@ -138,6 +140,20 @@ public final class PipelineMeters {
                     .description("Persona results the orchestrator ignores: repeated deliveries and stale attempts")
                     .tag("reason", ignored).tag("persona", persona).register(registry).increment();
         }
+    }
+
+    /**
+     * A task record on {@code tasks}: one whose id was submitted before is a re-submission the orchestrator
+     * ignores (while it remembers the id).
+     */
+    public void submitted(String taskId) {
+        TaskSeen task = seen.computeIfAbsent(taskId, id -> new TaskSeen());
+        if (task.submitted) {
+            Counter.builder("dialectic.tasks.resubmitted")
+                    .description("Task records whose id was submitted before; the orchestrator ignores them")
+                    .register(registry).increment();
+        }
+        task.submitted = true;
     }
 
     /** A dead letter, by the component that rejected it. */

@@ -141,6 +141,7 @@ class ApiIntegrationTest {
             assertThat(awaitFinished(prefix + i, WRITER).get("status").asText()).isEqualTo("SUCCEEDED");
         }
 
+        double resubmitted = value(api.get("/metrics", null).body(), "dialectic_tasks_resubmitted_total");
         HttpResponse<String> again = api.post("/v1/tasks", WRITER,
                 "{\"taskId\": \"" + prefix + "0\", \"goal\": \"a different goal\"}");
         assertThat(again.statusCode()).isEqualTo(202);
@@ -152,6 +153,8 @@ class ApiIntegrationTest {
                 .filter(r -> r.getTaskId().equals(prefix + "0")).toList();
         assertThat(results).hasSize(1);
         assertThat(results.getFirst().getGoal()).isEqualTo("batch goal 0");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                value(api.get("/metrics", null).body(), "dialectic_tasks_resubmitted_total")).isGreaterThan(resubmitted));
     }
 
     @Test
@@ -170,6 +173,8 @@ class ApiIntegrationTest {
         assertProblem(api.get("/v1/tasks/no-such-task", WRITER), 404, null);
         assertProblem(api.get("/v1/tasks?limit=0", WRITER), 400, "limit");
         assertProblem(api.get("/v1/results?follow=maybe", WRITER), 400, "follow");
+        assertProblem(api.get("/v1/results?follow=true", WRITER), 400, "follow"); // without Accept: text/event-stream
+        assertProblem(api.get("/v1/tasks/some-task/events", WRITER), 400, null);
     }
 
     @Test

@@ -50,7 +50,7 @@ class WebViewBrowserTest {
         service = harness.startService();
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
                 .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-dev-shm-usage", "--window-size=1400,1000");
+                        "--disable-dev-shm-usage", "--window-size=1400,1100");
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
                 .build(), options);
     }

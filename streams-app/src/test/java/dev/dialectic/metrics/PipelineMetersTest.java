@@ -69,6 +69,15 @@ class PipelineMetersTest {
     }
 
     @Test
+    void aTaskIdSubmittedAgainCountsAsAResubmission() {
+        meters.submitted("a");
+        meters.submitted("b");
+        assertThat(registry.find("dialectic.tasks.resubmitted").counter()).isNull();
+        meters.submitted("a");
+        assertThat(registry.get("dialectic.tasks.resubmitted").counter().count()).isEqualTo(1);
+    }
+
+    @Test
     void deadLettersAreCountedByComponent() {
         meters.deadLetter("orchestrator");
         meters.deadLetter("worker");
