@@ -16,7 +16,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
-import io.javalin.router.ParsedEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -175,8 +174,8 @@ public final class ApiServer implements AutoCloseable {
         TaskQueries queries = streams == null ? null : new TaskQueries(streams, advertised());
         IntPredicate owned = streams == null ? partition -> false : new OwnedPartitions(streams, topics.tasks().name());
         LiveFeed feed = new LiveFeed(topics, clientConfig, settings, metrics, owned);
-        Readiness readiness = new Readiness(streams, queries, workerGroups.isEmpty() ? null : Admin.create(clientConfig),
-                workerGroups, registry, feed);
+        Admin admin = workerGroups.isEmpty() ? null : Admin.create(clientConfig);
+        Readiness readiness = new Readiness(streams, queries, admin, workerGroups, registry, feed);
         this.backend = new Backend(submitter, Optional.ofNullable(queries), feed, readiness);
     }
 
@@ -198,7 +197,8 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         String header = ctx.header("Authorization");
-        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).strip() : null;
         if (key == null) {
             if (right == ApiKeys.Right.READ && !settings.authReads()) {
                 return; // an anonymous reader sees every tenant's tasks
@@ -213,10 +213,10 @@ public final class ApiServer implements AutoCloseable {
         ctx.attribute(CALLER, caller);
     }
 
-    /** Which tenants' tasks the caller may see: its own, or every one for an anonymous reader. */
-    private static Predicate<String> tenants(Context ctx) {
+    /** Which tenants' tasks the caller may see: its own, or every one without keys or for an anonymous reader. */
+    private Predicate<String> tenants(Context ctx) {
         ApiKeys.Caller caller = ctx.attribute(CALLER);
-        return caller == null ? tenant -> true : caller.tenant()::equals;
+        return open || caller == null ? tenant -> true : caller.tenant()::equals;
     }
 
     // ---- routes
@@ -224,14 +224,16 @@ public final class ApiServer implements AutoCloseable {
     private void submit(Context ctx) {
         Backend backend = backend();
         ApiKeys.Caller caller = ctx.attribute(CALLER);
-        List<Task> tasks = new TaskRequests(backend.submitter().rules()).parse(body(ctx), caller.tenant(), Instant.now());
+        List<Task> tasks = new TaskRequests(backend.submitter().rules())
+                .parse(body(ctx), caller.tenant(), Instant.now());
         backend.submitter().submit(tasks);
         ArrayNode ids = JSON.createArrayNode();
         tasks.forEach(task -> ids.add(task.getTaskId()));
         ObjectNode answer = JSON.createObjectNode();
         answer.set("taskIds", ids);
         if (tasks.size() == 1) {
-            ctx.header("Location", "/v1/tasks/" + URLEncoder.encode(tasks.getFirst().getTaskId(), StandardCharsets.UTF_8));
+            String id = URLEncoder.encode(tasks.getFirst().getTaskId(), StandardCharsets.UTF_8);
+            ctx.header("Location", "/v1/tasks/" + id);
         }
         json(ctx, 202, answer);
     }
@@ -311,7 +313,7 @@ public final class ApiServer implements AutoCloseable {
                     continue;
                 }
                 if (!allowed) {
-                    // Tokens can arrive before the task's first ledger record; hold them until it says whose task it is.
+                    // Tokens can come before the task's first ledger record: hold them until it says whose task it is.
                     held.add(event);
                     if (!LiveFeed.LEDGER.equals(event.kind())) {
                         continue;

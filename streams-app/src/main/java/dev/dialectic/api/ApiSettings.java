@@ -39,7 +39,8 @@ public record ApiSettings(String host, int port, String advertisedHost, ApiKeys 
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(historyWindow, "historyWindow");
         if (port < ANY_FREE_PORT || port > 65_535) {
-            throw new IllegalArgumentException("port must be -1 (any free port), 0 (off) or a port number, got " + port);
+            throw new IllegalArgumentException(
+                    "port must be -1 (any free port), 0 (off) or a port number, got " + port);
         }
         if (maxBodyBytes < 1 || historyTasks < 1) {
             throw new IllegalArgumentException("body and history limits must be positive");

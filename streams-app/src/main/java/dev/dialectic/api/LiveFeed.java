@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * What the service shows live: one consumer per process reads {@code ledger}, {@code tokens}, {@code results},
  * {@code persona.results}, {@code dlq} and the keys of {@code tasks} ({@code read_committed}, no group: every
  * process reads every partition), keeps the recent events of the last tasks so a client that connects late first
- * gets what already happened, and hands new events to subscribers (the SSE streams). It also feeds {@link PipelineMeters} with the
- * records of the partitions this process's orchestrator owns, so the counters of several processes add up.
+ * gets what already happened, and hands new events to subscribers (the SSE streams). It also feeds
+ * {@link PipelineMeters} with the records of the partitions this process's orchestrator owns, so the counters of
+ * several processes add up.
  *
  * <p>It starts reading {@code historyWindow} back, so tasks already running when the service starts can be
  * watched too; metrics count only records written after the start.

@@ -59,7 +59,8 @@ public final class TaskQueries {
         }
         try {
             ReadOnlyKeyValueStore<String, TaskState> store = streams.store(StoreQueryParameters
-                    .fromNameAndType(OrchestratorTopology.TASK_STORE, QueryableStoreTypes.<String, TaskState>keyValueStore())
+                    .fromNameAndType(OrchestratorTopology.TASK_STORE,
+                            QueryableStoreTypes.<String, TaskState>keyValueStore())
                     .withPartition(owner.partition()));
             return new Answer.Local(Optional.ofNullable(store.get(taskId)));
         } catch (InvalidStateStoreException e) {

@@ -61,8 +61,8 @@ public final class TaskSubmitter implements AutoCloseable {
                 send.get();
             }
         } catch (ExecutionException e) {
-            throw Problem.unavailable("the tasks could not be written to Kafka (" + e.getCause().getClass().getSimpleName()
-                    + "); submitting them again is safe").exception();
+            throw Problem.unavailable("the tasks could not be written to Kafka ("
+                    + e.getCause().getClass().getSimpleName() + "); submitting them again is safe").exception();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Problem.unavailable("interrupted while writing the tasks; submitting them again is safe").exception();

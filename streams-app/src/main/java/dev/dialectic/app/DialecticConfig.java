@@ -349,7 +349,8 @@ public final class DialecticConfig extends AbstractConfig {
             advertised = "0.0.0.0".equals(host) || "::".equals(host) ? localHostName() : host;
         }
         return new ApiSettings(host, getInt(API_PORT), advertised, keys, getLong(API_MAX_BODY_BYTES),
-                getBoolean(API_AUTH_READS), getInt(API_HISTORY_TASKS), Duration.ofMillis(getLong(API_HISTORY_WINDOW_MS)));
+                getBoolean(API_AUTH_READS), getInt(API_HISTORY_TASKS),
+                Duration.ofMillis(getLong(API_HISTORY_WINDOW_MS)));
     }
 
     private static String localHostName() {

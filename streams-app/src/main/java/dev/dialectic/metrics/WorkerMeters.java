@@ -23,7 +23,8 @@ public final class WorkerMeters {
                     .description("Persona requests being served by this process now")
                     .tag("persona", worker.persona()).register(registry);
             for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
-                Gauge.builder("dialectic.circuit.state", worker, w -> w.profile().guard().circuitState() == state ? 1 : 0)
+                Gauge.builder("dialectic.circuit.state", worker,
+                                w -> w.profile().guard().circuitState() == state ? 1 : 0)
                         .description("1 for the state the persona's model circuit breaker is in, 0 for the others")
                         .tag("persona", worker.persona()).tag("state", state.name().toLowerCase(Locale.ROOT))
                         .register(registry);

@@ -45,7 +45,8 @@ class ApiIntegrationTest {
     static void start(TestStack stack) throws Exception {
         harness = new PipelineHarness(stack);
         harness.settings.put(DialecticConfig.API_PORT, String.valueOf(ApiSettings.ANY_FREE_PORT));
-        harness.settings.put(DialecticConfig.API_KEYS, WRITER + "=team-a," + READER + "=team-a:read," + OTHER + "=team-b");
+        harness.settings.put(DialecticConfig.API_KEYS,
+                WRITER + "=team-a," + READER + "=team-a:read," + OTHER + "=team-b");
         harness.settings.put(DialecticConfig.API_MAX_BODY_BYTES, "20000");
         harness.settings.put(DialecticConfig.SIMULATED_SPEED_FACTOR, "0.05");
         service = harness.startService();
@@ -153,8 +154,8 @@ class ApiIntegrationTest {
                 .filter(r -> r.getTaskId().equals(prefix + "0")).toList();
         assertThat(results).hasSize(1);
         assertThat(results.getFirst().getGoal()).isEqualTo("batch goal 0");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                value(api.get("/metrics", null).body(), "dialectic_tasks_resubmitted_total")).isGreaterThan(resubmitted));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(value(api.get("/metrics", null).body(),
+                "dialectic_tasks_resubmitted_total")).isGreaterThan(resubmitted));
     }
 
     @Test
@@ -213,9 +214,11 @@ class ApiIntegrationTest {
                     "dialectic_tasks_accepted_total{mode=\"parallel\",variant=\"baseline\"}",
                     "dialectic_tasks_finished_total{mode=\"parallel\",status=\"SUCCEEDED\",variant=\"baseline\"}",
                     "dialectic_task_latency_seconds_count{mode=\"parallel\",status=\"SUCCEEDED\",variant=\"baseline\"}",
-                    "dialectic_stage_latency_seconds_count{persona=\"synthesis\",stage=\"synthesis\",status=\"SUCCEEDED\"}",
+                    "dialectic_stage_latency_seconds_count{persona=\"synthesis\",stage=\"synthesis\","
+                            + "status=\"SUCCEEDED\"}",
                     "dialectic_model_calls_total{model=\"simulated-thesis\",persona=\"thesis\"}",
-                    "dialectic_model_tokens_total{direction=\"output\",model=\"simulated-antithesis\",persona=\"antithesis\"}",
+                    "dialectic_model_tokens_total{direction=\"output\",model=\"simulated-antithesis\","
+                            + "persona=\"antithesis\"}",
                     "dialectic_model_ttft_seconds_count{model=\"simulated-synthesis\",persona=\"synthesis\"}",
                     "dialectic_dlq_records_total{component=\"orchestrator\"}")) {
                 assertThat(value(after, series)).as(series).isGreaterThan(value(before, series));

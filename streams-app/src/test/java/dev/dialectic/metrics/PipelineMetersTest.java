@@ -94,7 +94,8 @@ class PipelineMetersTest {
 
     private static StageTiming stage(String name, StageStatus status, int attempts, long requested, Long finished) {
         return StageTiming.newBuilder().setStage(name).setPersona(name).setStatus(status).setAttempts(attempts)
-                .setRequestedAt(T0.plusMillis(requested)).setFinishedAt(finished == null ? null : T0.plusMillis(finished))
+                .setRequestedAt(T0.plusMillis(requested))
+                .setFinishedAt(finished == null ? null : T0.plusMillis(finished))
                 .build();
     }
 
