@@ -43,6 +43,13 @@ public final class Topics {
      * orchestrator instances.
      */
     public static final int DEFAULT_PARTITIONS = 3;
+    /**
+     * The prefix a broker requires of share-group dead-letter topic names by default (Kafka 4.4,
+     * {@code errors.deadletterqueue.topic.name.prefix}), put before the topic prefix.
+     */
+    public static final String SHARE_DEAD_LETTER_PREFIX = "dlq.";
+    /** Topic config that lets share groups write their dead letters to a topic (KIP-1191). */
+    public static final String SHARE_DEAD_LETTER_ENABLE_CONFIG = "errors.deadletterqueue.group.enable";
     /** How long streamed tokens are kept: they serve live views, the full text is in the results. */
     public static final Duration TOKENS_RETENTION = Duration.ofHours(1);
 
@@ -57,6 +64,7 @@ public final class Topics {
     private final Topic<String, TaskLedger> ledger;
     private final Topic<String, Control> control;
     private final Topic<byte[], byte[]> dlq;
+    private final Topic<String, PersonaRequest> personaDeadLetters;
     private final Serde<PersonaRequest> personaRequestSerde;
     /** Persona topics are made on first use (personas come from configuration); a cache, not state. */
     private final Map<String, Topic<String, PersonaRequest>> personaTopics = new ConcurrentHashMap<>();
@@ -78,6 +86,10 @@ public final class Topics {
         this.control = topic("control", Control.class, 1, compact);
         this.dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray(), partitions, replicationFactor, delete);
         this.personaRequestSerde = AvroSerde.specific(PersonaRequest.class, registry, false);
+        this.personaDeadLetters = new Topic<>(SHARE_DEAD_LETTER_PREFIX + prefix + "persona.dlq", Serdes.String(),
+                personaRequestSerde, partitions, replicationFactor, Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        SHARE_DEAD_LETTER_ENABLE_CONFIG, "true"));
     }
 
     /** A builder with the default prefix and partition count. */
@@ -129,6 +141,17 @@ public final class Topics {
     /** Rejected records: original key and bytes, reason in {@link DeadLetters} headers. */
     public Topic<byte[], byte[]> dlq() {
         return dlq;
+    }
+
+    /**
+     * Where the persona share groups put requests that ran out of deliveries (Kafka 4.4's share-group dead-letter
+     * topics, KIP-1191): copies of the original request records, with the broker's {@code __dlq.errors.*}
+     * headers. Named {@code dlq.<prefix>persona.dlq}, as brokers require the {@code dlq.} prefix by default.
+     * Workers turn each into an {@code unserved} result so the orchestrator asks again. Not in {@link #all}:
+     * older brokers refuse its topic config, and the workers create it when the broker supports it.
+     */
+    public Topic<String, PersonaRequest> personaDeadLetters() {
+        return personaDeadLetters;
     }
 
     /** Every topic the service needs, with one request topic per persona given. */

@@ -56,6 +56,8 @@ public final class DialecticConfig extends AbstractConfig {
     public static final String ORCHESTRATOR_THREADS = "orchestrator.threads";
     public static final String ORCHESTRATOR_COMMIT_INTERVAL_MS = "orchestrator.commit.interval.ms";
     public static final String ORCHESTRATOR_TIMER_INTERVAL_MS = "orchestrator.timer.interval.ms";
+    public static final String ORCHESTRATOR_STAGE_ATTEMPT_TIMEOUT_MS = "orchestrator.stage.attempt.timeout.ms";
+    public static final String ORCHESTRATOR_STAGE_MAX_ATTEMPTS = "orchestrator.stage.max.attempts";
     public static final String TASK_DEFAULT_MODE = "task.default.mode";
     public static final String TASK_TIMEOUT_MS = "task.timeout.ms";
     public static final String TASK_GOAL_MAX_CHARS = "task.goal.max.chars";
@@ -134,6 +136,16 @@ public final class DialecticConfig extends AbstractConfig {
                             + " default is 100; smaller costs more transactions (CPU on the service and the broker).")
             .define(ORCHESTRATOR_TIMER_INTERVAL_MS, Type.LONG, 500L, Range.atLeast(10), Importance.LOW,
                     "How often deadlines and retention are checked.")
+            .define(ORCHESTRATOR_STAGE_ATTEMPT_TIMEOUT_MS, Type.LONG,
+                    OrchestratorSettings.DEFAULT_STAGE_ATTEMPT_TIMEOUT.toMillis(), Range.atLeast(1), Importance.LOW,
+                    "How long a stage's request may go unanswered before the orchestrator asks again with a new"
+                            + " attempt (recorded in the ledger's reRequests). An answer to an earlier attempt still"
+                            + " counts if it comes first. Requests the share group archives after their delivery"
+                            + " limit are asked again at once, without waiting for this.")
+            .define(ORCHESTRATOR_STAGE_MAX_ATTEMPTS, Type.INT, OrchestratorSettings.DEFAULT_STAGE_MAX_ATTEMPTS,
+                    Range.atLeast(1), Importance.LOW,
+                    "Requests the orchestrator issues for one stage at most, the first included; a stage still"
+                            + " unanswered after them fails.")
             .define(TASK_DEFAULT_MODE, Type.STRING, Mode.PARALLEL.wireName(),
                     ValidString.in(Mode.PARALLEL.wireName(), Mode.SEQUENTIAL.wireName()), Importance.MEDIUM,
                     "Mode of tasks that name none.")
@@ -291,7 +303,9 @@ public final class DialecticConfig extends AbstractConfig {
                 getInt(TASK_CONTEXT_MAX_CHARS),
                 Duration.ofMillis(getLong(TASK_RETENTION_MS)),
                 Duration.ofMillis(getLong(ORCHESTRATOR_TIMER_INTERVAL_MS)),
-                "memory".equals(getString(ORCHESTRATOR_STORES)));
+                "memory".equals(getString(ORCHESTRATOR_STORES)),
+                Duration.ofMillis(getLong(ORCHESTRATOR_STAGE_ATTEMPT_TIMEOUT_MS)),
+                getInt(ORCHESTRATOR_STAGE_MAX_ATTEMPTS));
     }
 
     /** The Streams application id. */

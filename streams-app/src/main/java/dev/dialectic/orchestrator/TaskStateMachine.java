@@ -50,6 +50,10 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
     private static final String COMPONENT = "orchestrator";
     private static final char DEADLINE = 'D';
     private static final char PURGE = 'P';
+    /** A stage attempt's answer is due; its key also carries the stage, its value the attempt and the stage. */
+    private static final char ATTEMPT = 'A';
+    /** Sorts before every kind, so a range from it starts with the first timer of its millisecond. */
+    private static final char FIRST_KIND = '!';
     /** Bounds the work of one punctuation so a burst of expiries cannot stall the stream thread. */
     private static final int MAX_TIMERS_PER_PUNCTUATION = 5_000;
     /**
@@ -212,10 +216,20 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
                     + result.getTaskId() + " does not have");
             return;
         }
-        if (timing.getStatus() != StageStatus.REQUESTED || result.getAttempt() != timing.getAttempts()) {
-            return; // duplicate delivery (at-least-once workers) or an answer to a superseded attempt
+        if (timing.getStatus() != StageStatus.REQUESTED || result.getAttempt() > timing.getAttempts()) {
+            return; // duplicate delivery (at-least-once workers), or a stage already answered
+        }
+        boolean succeeded = result.getStatus() == ResultStatus.SUCCEEDED && result.getText() != null;
+        if (result.getAttempt() < timing.getAttempts() && !succeeded) {
+            return; // an earlier attempt failed after the stage was asked again: the newer attempt may still answer
         }
         long now = context.currentSystemTimeMs();
+        if (result.getUnserved()) {
+            askAgain(state, stage(state, timing), timing, now, result.getError() == null
+                    ? "the request of attempt " + result.getAttempt() + " was never served" : result.getError());
+            save(state);
+            return;
+        }
         timing.setStartedAt(result.getStartedAt());
         timing.setFirstTokenAt(result.getFirstTokenAt());
         timing.setFinishedAt(result.getFinishedAt());
@@ -225,7 +239,7 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
         timing.setModel(result.getModel());
         timing.setWorkerId(result.getWorkerId());
         timing.setCacheHit(result.getCacheHit());
-        if (result.getStatus() == ResultStatus.SUCCEEDED && result.getText() != null) {
+        if (succeeded) {
             timing.setStatus(StageStatus.SUCCEEDED);
             state.getOutputs().put(result.getStage(), result);
         } else {
@@ -288,6 +302,33 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
                 .setAttributes(task.getAttributes())
                 .build();
         context.forward(new Record<>(task.getTaskId(), request, now), OrchestratorTopology.REQUESTS_SINK);
+        long due = now + settings.stageAttemptTimeout().toMillis();
+        if (due < state.getLedger().getDeadlineAt().toEpochMilli()) {
+            timers.put(attemptTimerKey(due, task.getTaskId(), stage.name()), timing.getAttempts() + ":" + stage.name());
+            timersFiredUpTo = Math.min(timersFiredUpTo, due);
+        }
+    }
+
+    /**
+     * Issues a new attempt of a stage whose request went unanswered (archived by the share group, or no answer
+     * in time), recording why in the ledger; a stage that used up its attempts fails instead. Answers to the
+     * earlier attempts still count if they come first.
+     */
+    private void askAgain(TaskState state, Stage stage, StageTiming timing, long now, String why) {
+        if (timing.getAttempts() >= settings.stageMaxAttempts()) {
+            timing.setStatus(StageStatus.FAILED);
+            timing.setError("no answer after " + timing.getAttempts() + " request(s): " + why);
+        } else {
+            log.debug("asking again for task {} {}: {}", state.getLedger().getTaskId(), stage.name(), why);
+            timing.getReRequests().add(why);
+            request(state, stage, timing, now);
+        }
+        advance(state, now);
+    }
+
+    private Stage stage(TaskState state, StageTiming timing) {
+        return pipelines.get(Mode.parse(state.getLedger().getMode()).orElseThrow()).stage(timing.getStage())
+                .orElseThrow();
     }
 
     /**
@@ -364,7 +405,7 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
     private void fireTimers(long now) {
         List<String> due = new ArrayList<>();
         try (KeyValueIterator<String, String> it =
-                     timers.range(timerKey(timersFiredUpTo, DEADLINE, ""), timerKey(now, '~', ""))) {
+                     timers.range(timerKey(timersFiredUpTo, FIRST_KIND, ""), timerKey(now, '~', ""))) {
             while (it.hasNext() && due.size() < MAX_TIMERS_PER_PUNCTUATION) {
                 due.add(it.next().key);
             }
@@ -372,8 +413,13 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
         // Capped: the rest of this millisecond and later ones wait for the next punctuation.
         timersFiredUpTo = due.size() < MAX_TIMERS_PER_PUNCTUATION ? now + 1 : timerTime(due.getLast());
         for (String key : due) {
+            String value = timers.get(key);
             timers.delete(key);
             char kind = key.charAt(14);
+            if (kind == ATTEMPT) {
+                attemptDue(key, value, now);
+                continue;
+            }
             String taskId = key.substring(16);
             TaskState state = state(taskId);
             if (state == null) {
@@ -385,6 +431,24 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
             } else if (kind == DEADLINE && !state.getDone()) {
                 expire(state, now);
             }
+        }
+    }
+
+    /** Asks again for a stage whose attempt named by {@code value} ({@code attempt:stage}) is still unanswered. */
+    private void attemptDue(String key, String value, long now) {
+        int colon = value.indexOf(':');
+        int attempt = Integer.parseInt(value, 0, colon, 10);
+        String stageName = value.substring(colon + 1);
+        String taskId = key.substring(16, key.length() - stageName.length() - 1);
+        TaskState state = state(taskId);
+        if (state == null || state.getDone()) {
+            return;
+        }
+        StageTiming timing = timing(state.getLedger(), stageName);
+        if (timing != null && timing.getStatus() == StageStatus.REQUESTED && timing.getAttempts() == attempt) {
+            askAgain(state, stage(state, timing), timing, now, "attempt " + attempt + " had no answer after "
+                    + settings.stageAttemptTimeout().toMillis() + " ms");
+            save(state);
         }
     }
 
@@ -424,6 +488,10 @@ final class TaskStateMachine implements Processor<byte[], byte[], Object, Object
 
     private static long timerTime(String timerKey) {
         return Long.parseLong(timerKey, 0, 13, 10);
+    }
+
+    private static String attemptTimerKey(long at, String taskId, String stage) {
+        return timerKey(at, ATTEMPT, taskId) + '|' + stage;
     }
 
     /** Timer keys sort by time: 13 zero-padded digits of epoch millis, the kind, then the task id. */

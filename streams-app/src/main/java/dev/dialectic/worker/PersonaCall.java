@@ -1,19 +1,13 @@
 package dev.dialectic.worker;
 
 import dev.dialectic.llm.Completion;
-import dev.dialectic.llm.LlmException;
-import dev.dialectic.llm.Prompt;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.PersonaResult;
 import dev.dialectic.schema.ResultStatus;
-import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,14 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request's journey through a worker, on its own virtual thread: call the model (with timeout,
- * retries and backoff, never past the task's deadline), publish the result, and only then report how the
- * request must be acknowledged.
+ * One request's journey through a worker, on its own virtual thread: decode it, let a {@link ModelCall} run the
+ * model under the deadline, limits, timeout and retries, turn its outcome into a published result, and only
+ * then report how the request must be acknowledged.
  *
- * <p>Outcomes: ACCEPT once a result (success or failure) is durably on {@code persona.results}; REJECT for a
- * request that can never succeed (undecodable, or refused by the model), after it went to the dlq — a failed
- * result is also published when the request could be decoded, so its task ends without waiting for its
- * deadline; RELEASE when the worker gives the request back (shutdown, or the result could not be written).
+ * <p>Acknowledgements: ACCEPT once a result (success or failure) is durably on {@code persona.results} — also
+ * for a request the model refused, which goes to the dlq with a failed result so its task ends now; REJECT for
+ * a request that can never be decoded, after it went to the dlq; RELEASE when the worker gives the request back
+ * (shutdown, or the result could not be written).
  */
 final class PersonaCall implements Runnable {
 
@@ -46,13 +40,14 @@ final class PersonaCall implements Runnable {
     private final String undecodable;
     /** Decoding failed for another reason (say, the registry is down): the request is given back. */
     private final RuntimeException decodingFailure;
-    private final ExecutorService modelCalls;
+    private final ModelCall modelCall;
+    private final Clock clock;
     private final AnsweredRequests answered;
     private final Consumer<AcknowledgeType> done;
     private final String component;
 
     PersonaCall(ConsumerRecord<byte[], byte[]> record, PersonaProfile profile, WorkerSettings settings,
-            WorkerOutput output, Deserializer<PersonaRequest> requests, ExecutorService modelCalls,
+            WorkerOutput output, Deserializer<PersonaRequest> requests, ModelCall modelCall, Clock clock,
             AnsweredRequests answered, Consumer<AcknowledgeType> done) {
         this.record = record;
         this.profile = profile;
@@ -76,7 +71,8 @@ final class PersonaCall implements Runnable {
         this.request = decoded;
         this.undecodable = failure == null ? null : "request is not a decodable PersonaRequest: " + failure;
         this.decodingFailure = unexpected;
-        this.modelCalls = modelCalls;
+        this.modelCall = modelCall;
+        this.clock = clock;
         this.answered = answered;
         this.done = done;
         this.component = "worker." + profile.persona();
@@ -89,7 +85,7 @@ final class PersonaCall implements Runnable {
                 throw decodingFailure;
             }
             if (request == null) {
-                reject(null, undecodable);
+                reject(undecodable);
                 return;
             }
             answer(request);
@@ -107,77 +103,17 @@ final class PersonaCall implements Runnable {
             done.accept(AcknowledgeType.ACCEPT);
             return;
         }
-        Instant started = Instant.now();
-        Prompt prompt = Prompts.build(profile, request);
-        Optional<Instant> deadline = Optional.ofNullable(request.getDeadlineAt());
-        String lastError = null;
-        int attempt = 0;
-        while (attempt < settings.retry().maxAttempts()) {
-            Duration timeout = settings.callTimeout();
-            if (deadline.isPresent()) {
-                Duration left = Duration.between(Instant.now(), deadline.get());
-                if (left.isNegative() || left.isZero()) {
-                    lastError = lastError == null ? "task deadline passed" : lastError + "; then the task deadline passed";
-                    break;
-                }
-                timeout = left.compareTo(timeout) < 0 ? left : timeout;
-            }
-            attempt++;
-            Optional<Duration> retryAfter = Optional.empty();
-            ModelGuard.Permit permit;
-            try {
-                permit = profile.guard().acquire(prompt.text().length() / 4, deadline);
-            } catch (LlmException limited) {
-                lastError = limited.getMessage();
-                if (deadline.isPresent()) {
-                    // Waiting for a rate limit or an open circuit is not an attempt at the model; the
-                    // deadline bounds the wait.
-                    attempt--;
-                    backoff(limited.retryAfter().orElse(settings.retry().initialBackoff()), deadline);
-                    continue;
-                }
-                permit = null;
-                retryAfter = limited.retryAfter();
-            }
-            if (permit != null) {
-                TokenPublisher tokens = new TokenPublisher(output, settings.tokenBatch(), request, attempt);
-                Future<Completion> call = modelCalls.submit(() -> profile.provider().complete(prompt, tokens));
-                try {
-                    Completion completion = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-                    permit.succeeded(completion.outputTokens());
-                    tokens.finish();
-                    publish(request, success(request, completion, started, attempt));
-                    return;
-                } catch (TimeoutException e) {
-                    call.cancel(true);
-                    permit.failed(e);
-                    lastError = "model call timed out after " + timeout.toMillis() + " ms";
-                } catch (InterruptedException e) {
-                    call.cancel(true);
-                    permit.abandoned();
-                    throw e;
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof LlmException failure && !failure.retryable()) {
-                        permit.refused();
-                        reject(request, "the model refused the request: " + failure.getMessage());
-                        return;
-                    }
-                    permit.failed(e.getCause());
-                    if (e.getCause() instanceof LlmException failure) {
-                        lastError = failure.getMessage();
-                        retryAfter = failure.retryAfter();
-                    } else {
-                        lastError = "provider error: " + e.getCause();
-                    }
-                }
-            }
-            if (attempt < settings.retry().maxAttempts()) {
-                log.debug("attempt {} for task {} {} failed, retrying: {}", attempt, request.getTaskId(),
-                        request.getStage(), lastError);
-                backoff(settings.retry().backoff(attempt + 1, retryAfter), deadline);
-            }
+        Instant started = clock.instant();
+        ModelCall.Outcome outcome = modelCall.run(Prompts.build(profile, request),
+                Optional.ofNullable(request.getDeadlineAt()),
+                attempt -> new TokenPublisher(output, settings.tokenBatch(), request, attempt));
+        switch (outcome) {
+            case ModelCall.Answered answered ->
+                    publish(request, success(request, answered.completion(), started, answered.attempts()));
+            case ModelCall.Refused refused -> refuse(request, started, refused);
+            case ModelCall.GaveUp gaveUp ->
+                    publish(request, failure(request, started, gaveUp.attempts(), gaveUp.reason()));
         }
-        publish(request, failure(request, started, attempt, "gave up after " + attempt + " attempt(s): " + lastError));
     }
 
     /** Whether an earlier delivery's result is already on persona.results (its worker died before acknowledging). */
@@ -194,17 +130,6 @@ final class PersonaCall implements Runnable {
         }
     }
 
-    private void backoff(Duration wait, Optional<Instant> deadline) throws InterruptedException {
-        Duration sleep = wait;
-        if (deadline.isPresent()) {
-            Duration left = Duration.between(Instant.now(), deadline.get());
-            sleep = left.compareTo(sleep) < 0 ? left : sleep;
-        }
-        if (!sleep.isNegative() && !sleep.isZero()) {
-            Thread.sleep(sleep);
-        }
-    }
-
     private void publish(PersonaRequest request, PersonaResult result) throws InterruptedException {
         try {
             output.result(result).get();
@@ -216,14 +141,30 @@ final class PersonaCall implements Runnable {
         }
     }
 
-    /** Sends the request to the dlq and, when it could be decoded, a failed result so its task ends now. */
-    private void reject(PersonaRequest request, String reason) throws InterruptedException {
+    /** Sends an undecodable request to the dlq and rejects it: no worker can ever serve it. */
+    private void reject(String reason) throws InterruptedException {
         try {
             output.deadLetter(record, component, reason).get();
-            if (request != null) {
-                output.result(failure(request, Instant.now(), 1, reason)).get();
-            }
             done.accept(AcknowledgeType.REJECT);
+        } catch (ExecutionException e) {
+            log.warn("could not write the dlq record for {}-{}@{}; releasing it: {}", record.topic(), record.partition(),
+                    record.offset(), e.getCause().toString());
+            done.accept(AcknowledgeType.RELEASE);
+        }
+    }
+
+    /**
+     * A request the model refused goes to the dlq with the reason, and a failed result ends its task now. It is
+     * then accepted, not rejected: it was served (the answer is a refusal), and a rejected request would also
+     * reach the share group's dead-letter topic, from which the orchestrator asks again for requests that
+     * were never served.
+     */
+    private void refuse(PersonaRequest request, Instant started, ModelCall.Refused refused)
+            throws InterruptedException {
+        try {
+            output.deadLetter(record, component, refused.reason()).get();
+            output.result(failure(request, started, refused.attempts(), refused.reason())).get();
+            done.accept(AcknowledgeType.ACCEPT);
         } catch (ExecutionException e) {
             log.warn("could not write the dlq record for {}-{}@{}; releasing it: {}", record.topic(), record.partition(),
                     record.offset(), e.getCause().toString());
@@ -256,7 +197,7 @@ final class PersonaCall implements Runnable {
                 .setModel(profile.model())
                 .setWorkerId(settings.workerId())
                 .setStartedAt(started)
-                .setFinishedAt(Instant.now())
+                .setFinishedAt(clock.instant())
                 .setCallAttempts(attempts)
                 .setDeliveryCount(record.deliveryCount().map(Short::intValue).orElse(1));
     }

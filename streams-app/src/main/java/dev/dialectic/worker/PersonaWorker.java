@@ -3,6 +3,7 @@ package dev.dialectic.worker;
 import dev.dialectic.llm.LlmProvider;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.topics.Topics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +42,9 @@ public final class PersonaWorker implements AutoCloseable {
         this.capacity = new Semaphore(settings.maxInFlight());
         String topic = topics.persona(profile.persona()).name();
         Deserializer<PersonaRequest> requests = topics.persona(profile.persona()).valueSerde().deserializer();
+        Clock clock = Clock.systemUTC();
+        ModelCall modelCall = new ModelCall(profile, settings.callTimeout(), settings.retry(), modelCalls, clock,
+                Thread::sleep);
         for (int i = 0; i < settings.consumers(); i++) {
             Map<String, Object> config = new HashMap<>(consumerConfig);
             config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics, profile.persona()));
@@ -55,7 +59,8 @@ public final class PersonaWorker implements AutoCloseable {
             loops.add(new ShareConsumerLoop(consumers.apply(config), topic, capacity, settings.batchSize(),
                     (record, done) -> {
                         PersonaCall call =
-                                new PersonaCall(record, profile, settings, output, requests, modelCalls, answered, done);
+                                new PersonaCall(record, profile, settings, output, requests, modelCall, clock, answered,
+                                        done);
                         return calls.submit(() -> {
                             running.incrementAndGet();
                             try {

@@ -121,7 +121,7 @@ final class ShareConsumerLoop implements Runnable {
                     + " locks expire", name, e);
         } finally {
             running.values().forEach(call -> call.future().cancel(true));
-            capacity.release(running.size());
+            capacity.release((int) running.values().stream().filter(InFlight::holdsPermit).count());
             running.clear();
             consumer.close(Duration.ofSeconds(10));
         }
@@ -143,7 +143,7 @@ final class ShareConsumerLoop implements Runnable {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(IDLE_POLL);
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 if (!settleIfFinished(record)) {
-                    admit(record);
+                    admit(record, true);
                     admitted++;
                 }
             }
@@ -152,10 +152,14 @@ final class ShareConsumerLoop implements Runnable {
         }
     }
 
-    private void admit(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * Starts the call of {@code record}. {@code holdsPermit} says whether it took one of the worker's capacity
+     * permits; a call admitted beyond capacity (see {@link #renew}) gives none back when it ends.
+     */
+    private void admit(ConsumerRecord<byte[], byte[]> record, boolean holdsPermit) {
         RecordKey key = RecordKey.of(record);
         Future<?> future = starter.apply(record, type -> outcomes.add(new Outcome(key, type)));
-        running.put(key, new InFlight(record, future));
+        running.put(key, new InFlight(record, future, true, holdsPermit));
     }
 
     /** A record whose call already finished while its lock was being renewed: acknowledge it, do not re-run it. */
@@ -190,7 +194,9 @@ final class ShareConsumerLoop implements Runnable {
         if (call == null) {
             return false;
         }
-        capacity.release();
+        if (call.holdsPermit()) {
+            capacity.release();
+        }
         if (call.lockHeld()) {
             consumer.acknowledge(call.record(), outcome.type());
             return true;
@@ -226,11 +232,13 @@ final class ShareConsumerLoop implements Runnable {
             } else if (!settleIfFinished(record)) {
                 // A renewal counts as acknowledging the batch, so this poll also fetches new records
                 // (KAFKA-20458). Giving them back would spend one of their delivery attempts on every renewal
-                // until the group archives them; run them here instead, unless the worker is full.
-                if (!stopping && capacity.tryAcquire()) {
-                    admit(record);
-                } else {
+                // and, once a crashed worker's backlog keeps every worker full, let the group archive them
+                // unanswered (the lost requests of issue 11). So they run here, beyond capacity if need be:
+                // at most max.poll.records per renewal, and the model guard still bounds the model calls.
+                if (stopping) {
                     consumer.acknowledge(record, AcknowledgeType.RELEASE);
+                } else {
+                    admit(record, capacity.tryAcquire());
                 }
             }
         }
@@ -258,17 +266,14 @@ final class ShareConsumerLoop implements Runnable {
         }
     }
 
-    private record InFlight(ConsumerRecord<byte[], byte[]> record, Future<?> future, boolean lockHeld) {
-        InFlight(ConsumerRecord<byte[], byte[]> record, Future<?> future) {
-            this(record, future, true);
-        }
-
+    private record InFlight(ConsumerRecord<byte[], byte[]> record, Future<?> future, boolean lockHeld,
+            boolean holdsPermit) {
         InFlight reattached(ConsumerRecord<byte[], byte[]> renewed) {
-            return new InFlight(renewed, future, true);
+            return new InFlight(renewed, future, true, holdsPermit);
         }
 
         InFlight detached() {
-            return new InFlight(record, future, false);
+            return new InFlight(record, future, false, holdsPermit);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.dialectic.worker;
 
-import dev.dialectic.llm.TokenSink;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.TokenChunk;
 import java.time.Instant;
@@ -9,7 +8,7 @@ import java.time.Instant;
  * Batches the tokens of one call attempt into {@link TokenChunk}s with gap-free sequence numbers. A chunk goes
  * out when it is full or its oldest token has waited long enough (checked as tokens arrive), and at the end.
  */
-final class TokenPublisher implements TokenSink {
+final class TokenPublisher implements ModelCall.AttemptTokens {
 
     private final WorkerOutput output;
     private final WorkerSettings.TokenBatching batching;
@@ -45,7 +44,8 @@ final class TokenPublisher implements TokenSink {
     }
 
     /** Sends what is pending as the last chunk of the call. */
-    void finish() {
+    @Override
+    public void finish() {
         if (batching.enabled()) {
             flush(true);
         }

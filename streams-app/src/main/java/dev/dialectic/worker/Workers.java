@@ -1,6 +1,7 @@
 package dev.dialectic.worker;
 
 import dev.dialectic.llm.LlmProvider;
+import dev.dialectic.topics.Topic;
 import dev.dialectic.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * All persona workers of one process, sharing one idempotent producer.
@@ -26,13 +30,22 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>On start it sets the share-group configs every persona group needs: {@code read_committed} (requests are
  * written in the orchestrator's transactions; reading uncommitted ones could run aborted requests),
  * {@code earliest} (requests written before the first worker joined must not be skipped), and the lock
- * duration and delivery limit when configured.
+ * duration and delivery limit when configured. On brokers that have share-group dead-letter topics (Kafka 4.4,
+ * KIP-1191), requests that run out of deliveries are copied to {@code Topics#personaDeadLetters()}, and an
+ * {@link UnservedRequests} forwarder tells the orchestrator to ask again; elsewhere only the orchestrator's
+ * attempt timeout catches them.
  */
 public final class Workers implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Workers.class);
+    /** Share-group configs of Kafka 4.4's dead-letter topics (KIP-1191). */
+    private static final String DEAD_LETTER_TOPIC_CONFIG = "errors.deadletterqueue.topic.name";
+    private static final String DEAD_LETTER_COPY_CONFIG = "errors.deadletterqueue.copy.record.enable";
 
     private final Producer<byte[], byte[]> producer;
     private final AnsweredRequests answered;
     private final List<PersonaWorker> workers = new ArrayList<>();
+    private UnservedRequests unserved;
 
     private Workers(Producer<byte[], byte[]> producer, AnsweredRequests answered) {
         this.producer = producer;
@@ -47,9 +60,25 @@ public final class Workers implements AutoCloseable {
      */
     public static Workers start(Collection<PersonaProfile> profiles, WorkerSettings settings, Topics topics,
             Map<String, Object> clientConfig, Map<String, String> groupSettings, Duration shutdownGrace) {
+        boolean deadLetters;
         try (Admin admin = Admin.create(clientConfig)) {
+            deadLetters = ensureDeadLetterTopic(admin, topics.personaDeadLetters());
             for (PersonaProfile profile : profiles) {
-                configureGroup(admin, PersonaWorker.groupId(topics, profile.persona()), groupSettings);
+                String groupId = PersonaWorker.groupId(topics, profile.persona());
+                if (deadLetters) {
+                    Map<String, String> withDeadLetters = new HashMap<>(groupSettings);
+                    withDeadLetters.put(DEAD_LETTER_TOPIC_CONFIG, topics.personaDeadLetters().name());
+                    withDeadLetters.put(DEAD_LETTER_COPY_CONFIG, "true");
+                    try {
+                        configureGroup(admin, groupId, withDeadLetters);
+                        continue;
+                    } catch (IllegalStateException e) {
+                        log.warn("share-group dead letters are off: {}; requests that run out of deliveries are asked"
+                                + " for again after orchestrator.stage.attempt.timeout.ms only", e.getMessage());
+                        deadLetters = false;
+                    }
+                }
+                configureGroup(admin, groupId, groupSettings);
             }
         }
         Map<String, Object> producerConfig = new HashMap<>(clientConfig);
@@ -60,6 +89,11 @@ public final class Workers implements AutoCloseable {
         Workers workers = new Workers(new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
                 new ByteArraySerializer()), new AnsweredRequests(clientConfig, topics, settings.workerId()));
         WorkerOutput output = new WorkerOutput(workers.producer, topics);
+        if (deadLetters) {
+            workers.unserved = new UnservedRequests(clientConfig, topics.personaDeadLetters(),
+                    topics.prefix() + "worker.unserved-requests", output, settings.workerId());
+            workers.unserved.start();
+        }
         for (PersonaProfile profile : profiles) {
             PersonaWorker worker = new PersonaWorker(profile, settings, topics, output, workers.answered, clientConfig,
                     PersonaWorker::kafkaConsumer, shutdownGrace);
@@ -72,6 +106,31 @@ public final class Workers implements AutoCloseable {
     /** The running persona workers. */
     public List<PersonaWorker> workers() {
         return List.copyOf(workers);
+    }
+
+    /**
+     * Creates the share groups' dead-letter topic unless it exists. False, with a warning, where the brokers
+     * cannot have one (before Kafka 4.4, or a cluster that requires another name prefix).
+     */
+    private static boolean ensureDeadLetterTopic(Admin admin, Topic<?, ?> topic) {
+        try {
+            admin.createTopics(List.of(topic.newTopic())).all().get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return true;
+            }
+            log.warn("share-group dead letters are off: could not create {} ({}); requests that run out of deliveries"
+                    + " are asked for again after orchestrator.stage.attempt.timeout.ms only", topic.name(),
+                    e.getCause().getMessage());
+            return false;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("could not create " + topic.name() + ": the broker did not answer within"
+                    + " 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + topic.name(), e);
+        }
     }
 
     private static void configureGroup(Admin admin, String groupId, Map<String, String> extra) {
@@ -107,6 +166,9 @@ public final class Workers implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (unserved != null) {
+            unserved.close();
         }
         producer.close(Duration.ofSeconds(10));
         answered.close();

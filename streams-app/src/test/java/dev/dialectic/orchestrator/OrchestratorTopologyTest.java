@@ -11,6 +11,7 @@ import dev.dialectic.schema.StageTiming;
 import dev.dialectic.schema.SynthesisResult;
 import dev.dialectic.schema.Task;
 import dev.dialectic.schema.TaskLedger;
+import dev.dialectic.schema.TaskState;
 import dev.dialectic.schema.TaskStatus;
 import dev.dialectic.serde.InMemorySchemaRegistry;
 import dev.dialectic.tasks.Mode;
@@ -38,7 +39,8 @@ class OrchestratorTopologyTest {
 
     private static final Instant START = Instant.parse("2026-11-23T12:00:00Z");
     private static final OrchestratorSettings SETTINGS = new OrchestratorSettings(Mode.PARALLEL,
-            Duration.ofSeconds(60), 100, 1000, Duration.ofHours(1), Duration.ofMillis(100), true);
+            Duration.ofSeconds(60), 100, 1000, Duration.ofHours(1), Duration.ofMillis(100), true,
+            Duration.ofSeconds(20), 3);
 
     private final Topics topics = Topics.builder().registry(new InMemorySchemaRegistry()).partitions(1).build();
     private TopologyTestDriver driver;
@@ -237,6 +239,84 @@ class OrchestratorTopologyTest {
         SynthesisResult end = finals.readValue();
         assertThat(end.getStatus()).isEqualTo(ResultStatus.FAILED);
         assertThat(end.getReason()).isEqualTo("stage thesis failed: gave up after 4 attempt(s): 503");
+    }
+
+    @Test
+    void aRequestArchivedUnservedIsAskedForAgainAsANewAttemptRecordedInTheLedger() {
+        start(OrchestratorTopology.build(topics, SETTINGS));
+        tasks.pipeInput("r1", task("r1", "goal", null));
+        assertThat(thesis.readValue().getAttempt()).isEqualTo(1);
+
+        results.pipeInput("r1", unserved("r1", Pipeline.THESIS, 1));
+
+        assertThat(thesis.readValue().getAttempt()).isEqualTo(2);
+        StageTiming asked = lastLedger().getStages().getFirst();
+        assertThat(asked.getStatus()).isEqualTo(StageStatus.REQUESTED);
+        assertThat(asked.getAttempts()).isEqualTo(2);
+        assertThat(asked.getReRequests()).containsExactly("the request of attempt 1 was archived unserved after 10 deliveries");
+
+        results.pipeInput("r1", unserved("r1", Pipeline.THESIS, 1)); // forwarded twice: at least once
+        assertThat(thesis.isEmpty()).as("a repeated unserved result of a replaced attempt asks nothing").isTrue();
+        for (String stage : List.of(Pipeline.THESIS, Pipeline.ANTITHESIS)) {
+            results.pipeInput("r1", result("r1", stage, stage.equals(Pipeline.THESIS) ? 2 : 1, stage));
+        }
+        results.pipeInput("r1", result("r1", Pipeline.SYNTHESIS, 1, "done"));
+        assertThat(finals.readValue().getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
+    }
+
+    @Test
+    void anAttemptWithoutAnswerInTimeIsAskedForAgainAndTheFirstAnswerOfAnyAttemptWins() {
+        start(OrchestratorTopology.build(topics, SETTINGS));
+        tasks.pipeInput("r2", task("r2", "goal", null));
+        thesis.readValuesToList();
+        antithesis.readValuesToList();
+
+        driver.advanceWallClockTime(SETTINGS.stageAttemptTimeout().minusSeconds(1));
+        assertThat(thesis.isEmpty()).isTrue();
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(thesis.readValuesToList()).extracting(PersonaRequest::getAttempt).containsExactly(2);
+        assertThat(antithesis.readValuesToList()).extracting(PersonaRequest::getAttempt).containsExactly(2);
+        assertThat(lastLedger().getStages().getFirst().getReRequests())
+                .containsExactly("attempt 1 had no answer after 20000 ms");
+
+        PersonaResult failedFirst = result("r2", Pipeline.ANTITHESIS, 1, null);
+        failedFirst.setStatus(ResultStatus.FAILED);
+        failedFirst.setError("503");
+        results.pipeInput("r2", failedFirst);
+        TaskState stored = (TaskState) driver.getKeyValueStore(OrchestratorTopology.TASK_STORE).get("r2");
+        assertThat(stored.getLedger().getStages().get(1).getStatus())
+                .as("a failure of a replaced attempt does not fail the stage").isEqualTo(StageStatus.REQUESTED);
+        assertThat(ledger.isEmpty()).as("and changes nothing").isTrue();
+
+        results.pipeInput("r2", result("r2", Pipeline.THESIS, 1, "late but first"));
+        results.pipeInput("r2", result("r2", Pipeline.THESIS, 2, "second"));
+        results.pipeInput("r2", result("r2", Pipeline.ANTITHESIS, 2, "contra"));
+        assertThat(synthesis.readValue().getInputs()).extracting(PersonaInput::getText)
+                .containsExactly("late but first", "contra");
+    }
+
+    @Test
+    void aStageUnansweredAfterItsLastAttemptFailsTheTask() {
+        start(OrchestratorTopology.build(topics, SETTINGS));
+        tasks.pipeInput("r3", task("r3", "goal", null));
+        for (int attempt = 1; attempt <= SETTINGS.stageMaxAttempts(); attempt++) {
+            results.pipeInput("r3", unserved("r3", Pipeline.THESIS, attempt));
+        }
+
+        assertThat(thesis.readValuesToList()).extracting(PersonaRequest::getAttempt).containsExactly(1, 2, 3);
+        SynthesisResult end = finals.readValue();
+        assertThat(end.getStatus()).isEqualTo(ResultStatus.FAILED);
+        assertThat(end.getReason()).isEqualTo("stage thesis failed: no answer after 3 request(s): the request of"
+                + " attempt 3 was archived unserved after 10 deliveries");
+    }
+
+    private static PersonaResult unserved(String taskId, String stage, int attempt) {
+        PersonaResult unserved = result(taskId, stage, attempt, null);
+        unserved.setStatus(ResultStatus.FAILED);
+        unserved.setUnserved(true);
+        unserved.setCallAttempts(0);
+        unserved.setError("the request of attempt " + attempt + " was archived unserved after 10 deliveries");
+        return unserved;
     }
 
     @Test
