@@ -22,8 +22,8 @@ import java.util.Set;
  * The pipeline's meters, derived from the records the service reads anyway (ledger, results, persona results,
  * dlq, and the keys of tasks), so the orchestrator and the workers need no code for them: tasks accepted and
  * finished, end-to-end and per-stage latency, time to first token, model calls, retries, failures and tokens, dead
- * letters, and what the orchestrator drops without a record of its own (re-submitted tasks, repeated and stale
- * persona results, expired tasks).
+ * letters, stages asked again, and what the orchestrator drops without a record of its own (re-submitted tasks,
+ * repeated and stale persona results, expired tasks).
  *
  * <p>Each record must be given to exactly one process of a deployment (the one whose orchestrator owns its
  * partition), so that the counters of several processes add up. Not thread-safe: one reader thread feeds it.
@@ -44,7 +44,7 @@ public final class PipelineMeters {
         }
     };
 
-    /** What has been seen of one task: each stage's current attempt, and the results already counted. */
+    /** What has been seen of one task: each stage's current attempt, and the stages already answered. */
     private static final class TaskSeen {
         final Map<String, Integer> attempts = new HashMap<>();
         final Set<String> answered = new HashSet<>();
@@ -74,6 +74,12 @@ public final class PipelineMeters {
         }
         task.finished = true;
         for (StageTiming stage : ledger.getStages()) {
+            if (!stage.getReRequests().isEmpty()) {
+                Counter.builder("dialectic.stage.rerequests")
+                        .description("Stage attempts the orchestrator issued because an earlier one went unanswered")
+                        .tag("stage", stage.getStage()).tag("persona", stage.getPersona())
+                        .register(registry).increment(stage.getReRequests().size());
+            }
             if (stage.getRequestedAt() != null && stage.getFinishedAt() != null) {
                 latency("dialectic.stage.latency", "From a stage's request to the end of its model call")
                         .tag("stage", stage.getStage()).tag("persona", stage.getPersona())
@@ -103,12 +109,20 @@ public final class PipelineMeters {
     }
 
     /**
-     * A worker's answer: model calls, retries, failures, tokens and time to first token by persona and model;
-     * and whether the orchestrator will ignore it as a repeat (at-least-once delivery) or as stale (an answer to
-     * a superseded attempt).
+     * A worker's answer: model calls, retries, failures, tokens and time to first token by persona and model (or a
+     * request no worker served); and whether the orchestrator will ignore it as a repeat (at-least-once delivery, or
+     * a late answer of a stage already answered) or as stale (a failure of a superseded attempt).
      */
     public void personaResult(PersonaResult result) {
         String persona = result.getPersona();
+        TaskSeen task = seen.computeIfAbsent(result.getTaskId(), id -> new TaskSeen());
+        if (result.getUnserved()) {
+            // No worker served it: no model call was made; the orchestrator asks again.
+            Counter.builder("dialectic.requests.unserved")
+                    .description("Persona requests no worker served (archived by the share group)")
+                    .tag("persona", persona).register(registry).increment();
+            return;
+        }
         String model = result.getModel();
         int calls = Math.max(1, result.getCallAttempts());
         Counter.builder("dialectic.model.calls").description("Model calls made, retries included")
@@ -117,7 +131,8 @@ public final class PipelineMeters {
             Counter.builder("dialectic.model.retries").description("Model calls that were retries")
                     .tag("persona", persona).tag("model", model).register(registry).increment(calls - 1);
         }
-        if (result.getStatus() != ResultStatus.SUCCEEDED) {
+        boolean succeeded = result.getStatus() == ResultStatus.SUCCEEDED && result.getText() != null;
+        if (!succeeded) {
             Counter.builder("dialectic.model.failures").description("Persona requests that failed after retries")
                     .tag("persona", persona).tag("model", model).register(registry).increment();
         }
@@ -128,16 +143,20 @@ public final class PipelineMeters {
                     .tag("persona", persona).tag("model", model)
                     .register(registry).record(between(result.getStartedAt(), result.getFirstTokenAt()));
         }
-        TaskSeen task = seen.computeIfAbsent(result.getTaskId(), id -> new TaskSeen());
+        // The orchestrator's rule: the first answer of any attempt ends the stage, except a failure of an attempt
+        // that was superseded (the newer attempt may still succeed); whatever comes after is ignored.
         String ignored = null;
-        if (!task.answered.add(result.getStage() + '#' + result.getAttempt())) {
+        if (task.answered.contains(result.getStage())) {
             ignored = "duplicate";
-        } else if (result.getAttempt() < task.attempts.getOrDefault(result.getStage(), 0)) {
+        } else if (!succeeded && result.getAttempt() < task.attempts.getOrDefault(result.getStage(), 0)) {
             ignored = "stale";
+        } else {
+            task.answered.add(result.getStage());
         }
         if (ignored != null) {
             Counter.builder("dialectic.results.ignored")
-                    .description("Persona results the orchestrator ignores: repeated deliveries and stale attempts")
+                    .description("Persona results the orchestrator ignores: repeated or late answers of a stage already"
+                            + " answered, and failures of superseded attempts")
                     .tag("reason", ignored).tag("persona", persona).register(registry).increment();
         }
     }

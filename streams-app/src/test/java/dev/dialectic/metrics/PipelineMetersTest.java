@@ -55,9 +55,9 @@ class PipelineMetersTest {
     @Test
     void personaResultsCountCallsRetriesFailuresTokensAndWhatTheOrchestratorIgnores() {
         meters.ledger(ledger(1, TaskStatus.RUNNING, stage("thesis", StageStatus.REQUESTED, 2, 0, null)));
-        meters.personaResult(result(2, 3, ResultStatus.SUCCEEDED));
+        meters.personaResult(result(1, 1, ResultStatus.FAILED)); // a failure of the superseded attempt
+        meters.personaResult(result(2, 3, ResultStatus.SUCCEEDED)); // the answer
         meters.personaResult(result(2, 1, ResultStatus.SUCCEEDED)); // delivered twice
-        meters.personaResult(result(1, 1, ResultStatus.FAILED)); // an answer to the superseded attempt
 
         assertThat(registry.get("dialectic.model.calls").tag("persona", "thesis").counter().count()).isEqualTo(5);
         assertThat(registry.get("dialectic.model.retries").counter().count()).isEqualTo(2);
@@ -66,6 +66,20 @@ class PipelineMetersTest {
         assertThat(registry.get("dialectic.model.ttft").timer().count()).isEqualTo(3);
         assertThat(registry.get("dialectic.results.ignored").tag("reason", "duplicate").counter().count()).isEqualTo(1);
         assertThat(registry.get("dialectic.results.ignored").tag("reason", "stale").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnservedRequestIsNoModelCallAndReRequestsAreCountedWhenTheTaskEnds() {
+        PersonaResult unserved = result(1, 1, ResultStatus.FAILED);
+        unserved.setUnserved(true);
+        meters.personaResult(unserved);
+        assertThat(registry.find("dialectic.model.calls").counter()).isNull();
+        assertThat(registry.get("dialectic.requests.unserved").tag("persona", "thesis").counter().count()).isEqualTo(1);
+
+        StageTiming thesis = stage("thesis", StageStatus.SUCCEEDED, 3, 0, 900L);
+        thesis.setReRequests(List.of("never served", "no answer"));
+        meters.ledger(ledger(5, TaskStatus.SUCCEEDED, thesis));
+        assertThat(registry.get("dialectic.stage.rerequests").tag("stage", "thesis").counter().count()).isEqualTo(2);
     }
 
     @Test
