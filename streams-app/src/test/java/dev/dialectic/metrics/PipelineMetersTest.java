@@ -115,7 +115,7 @@ class PipelineMetersTest {
 
     private static PersonaResult result(int attempt, int calls, ResultStatus status) {
         return PersonaResult.newBuilder().setTaskId("t").setStage("thesis").setPersona("thesis").setAttempt(attempt)
-                .setStatus(status).setModel("m").setStartedAt(T0).setFirstTokenAt(T0.plusMillis(100))
+                .setStatus(status).setText(status == ResultStatus.SUCCEEDED ? "answer" : null).setModel("m").setStartedAt(T0).setFirstTokenAt(T0.plusMillis(100))
                 .setFinishedAt(T0.plusSeconds(1)).setInputTokens(10).setOutputTokens(30).setCallAttempts(calls)
                 .build();
     }
