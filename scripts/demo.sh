@@ -91,11 +91,13 @@ submitted=0
 if $ONCE; then
   exit "$submitted"
 fi
+web_view="$(grep -o 'API at http://[^ ]*/' "$APP_LOG" | head -n 1 | cut -c 8-)"
 cat >&2 <<EOF
 
 demo: everything is still running. In another terminal, try:
   ./dialectic cli submit "Should we split the monolith?" --wait
   ./dialectic cli results --follow
+or open the web view at ${web_view:-http://127.0.0.1:8080/} in a browser.
 The service logs to $APP_LOG. Ctrl-C here stops the service and the local stack.
 EOF
 wait "$app_pid"

@@ -88,6 +88,8 @@ final class Deployment implements AutoCloseable {
         }
         Map<String, String> all = new HashMap<>(settings);
         all.put(DialecticConfig.ORCHESTRATOR_STATE_DIR, stateDir.toString());
+        // The benchmark measures the pipeline; the HTTP API's live feed would add a reader of every topic.
+        all.putIfAbsent(DialecticConfig.API_PORT, "0");
         DialecticConfig config = new DialecticConfig(all);
         DialecticService service = DialecticService.start(config);
         try {

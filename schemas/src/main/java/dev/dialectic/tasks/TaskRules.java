@@ -21,29 +21,45 @@ public record TaskRules(int maxGoalChars, int maxContextChars) {
         }
     }
 
+    /**
+     * Why a task is not acceptable: the field at fault (its name in the {@code Task} schema) and the one-line
+     * reason.
+     */
+    public record Violation(String field, String reason) {}
+
     /** Why {@code task} is not acceptable, in one line; empty when it is. */
     public Optional<String> violation(Task task) {
+        return check(task).map(Violation::reason);
+    }
+
+    /** Why {@code task} is not acceptable, with the field at fault; empty when it is. */
+    public Optional<Violation> check(Task task) {
         String taskId = task.getTaskId();
         if (taskId == null || taskId.isBlank()) {
-            return Optional.of("taskId is blank");
+            return violation("taskId", "taskId is blank");
         }
         String goal = task.getGoal();
         if (goal == null || goal.isBlank()) {
-            return Optional.of("goal is empty");
+            return violation("goal", "goal is empty");
         }
         if (goal.length() > maxGoalChars) {
-            return Optional.of("goal has " + goal.length() + " characters, more than the limit of " + maxGoalChars);
+            return violation("goal",
+                    "goal has " + goal.length() + " characters, more than the limit of " + maxGoalChars);
         }
         if (task.getContext() != null && task.getContext().length() > maxContextChars) {
-            return Optional.of("context has " + task.getContext().length() + " characters, more than the limit of "
-                    + maxContextChars);
+            return violation("context", "context has " + task.getContext().length()
+                    + " characters, more than the limit of " + maxContextChars);
         }
         if (task.getMode() != null && Mode.parse(task.getMode()).isEmpty()) {
-            return Optional.of("unknown mode '" + task.getMode() + "' (expected parallel, sequential or adaptive)");
+            return violation("mode", "unknown mode '" + task.getMode() + "' (expected parallel, sequential or adaptive)");
         }
         if (task.getTimeoutMs() != null && task.getTimeoutMs() <= 0) {
-            return Optional.of("timeoutMs must be positive, got " + task.getTimeoutMs());
+            return violation("timeoutMs", "timeoutMs must be positive, got " + task.getTimeoutMs());
         }
         return Optional.empty();
+    }
+
+    private static Optional<Violation> violation(String field, String reason) {
+        return Optional.of(new Violation(field, reason));
     }
 }

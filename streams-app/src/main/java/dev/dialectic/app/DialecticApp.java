@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
                 "Settings come from --config, then --set, then the options below; see --list-settings."})
 public final class DialecticApp implements Callable<Integer> {
 
+    /** The environment variable holding API keys, read when no {@code api.keys} setting is given. */
+    static final String API_KEYS_ENV = "DIALECTIC_API_KEYS";
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A .properties file of settings.")
     private Path configFile;
 
@@ -52,6 +55,10 @@ public final class DialecticApp implements Callable<Integer> {
 
     @Option(names = "--print-spec", description = "Print the pipeline spec in force (secrets redacted), and exit.")
     private boolean printSpec;
+
+    @Option(names = "--api-port", paramLabel = "PORT",
+            description = "Port of the HTTP API, metrics, health and web view (default 8080; 0 turns them off).")
+    private Integer apiPort;
 
     @Option(names = "--list-settings", description = "Print every setting with its default and meaning, and exit.")
     private boolean listSettings;
@@ -88,7 +95,9 @@ public final class DialecticApp implements Callable<Integer> {
             stopped.countDown();
         }, "dialectic-shutdown"));
         awaitRunning(service);
-        System.out.println("Dialectic running: " + describe(config) + ". Ctrl-C stops it.");
+        System.out.println("Dialectic running: " + describe(config) + (service.api() == null ? ""
+                : "; web view and API at http://" + config.getString(DialecticConfig.API_HOST) + ":"
+                        + service.api().port() + "/") + ". Ctrl-C stops it.");
         stopped.await();
         return 0;
     }
@@ -115,6 +124,10 @@ public final class DialecticApp implements Callable<Integer> {
         putIfSet(all, DialecticConfig.ROLES, roles);
         putIfSet(all, DialecticConfig.PIPELINE_SPEC, specFile == null ? null : specFile.toString());
         putIfSet(all, DialecticConfig.SIMULATED_SPEED_FACTOR, speed == null ? null : speed.toString());
+        putIfSet(all, DialecticConfig.API_PORT, apiPort == null ? null : apiPort.toString());
+        if (!all.containsKey(DialecticConfig.API_KEYS)) {
+            putIfSet(all, DialecticConfig.API_KEYS, System.getenv(API_KEYS_ENV));
+        }
         return all;
     }
 

@@ -1,5 +1,7 @@
 package dev.dialectic.app;
 
+import dev.dialectic.api.ApiKeys;
+import dev.dialectic.api.ApiSettings;
 import dev.dialectic.llm.simulated.SimulatedProfile;
 import dev.dialectic.orchestrator.OrchestratorSettings;
 import dev.dialectic.spec.PersonaSettings;
@@ -10,7 +12,11 @@ import dev.dialectic.tasks.Mode;
 import dev.dialectic.topics.Topics;
 import dev.dialectic.worker.RetryPolicy;
 import dev.dialectic.worker.WorkerSettings;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -90,6 +96,16 @@ public final class DialecticConfig extends AbstractConfig {
     public static final String SIMULATED_ERROR_RATE = "simulated.error.rate";
     public static final String SIMULATED_TIMEOUT_RATE = "simulated.timeout.rate";
     public static final String SIMULATED_JITTER = "simulated.jitter";
+
+    public static final String API_PORT = "api.port";
+    public static final String API_HOST = "api.host";
+    public static final String API_ADVERTISED_HOST = "api.advertised.host";
+    public static final String API_KEYS = "api.keys";
+    public static final String API_KEYS_FILE = "api.keys.file";
+    public static final String API_MAX_BODY_BYTES = "api.max.body.bytes";
+    public static final String API_AUTH_READS = "api.auth.reads";
+    public static final String API_HISTORY_TASKS = "api.history.tasks";
+    public static final String API_HISTORY_WINDOW_MS = "api.history.window.ms";
 
     /** Prefix of settings passed to every Kafka client. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -223,7 +239,34 @@ public final class DialecticConfig extends AbstractConfig {
             .define(SIMULATED_TIMEOUT_RATE, Type.DOUBLE, 0.0, Range.between(0, 1), Importance.LOW,
                     "Probability that a simulated call hangs until cancelled.")
             .define(SIMULATED_JITTER, Type.DOUBLE, 0.0, Range.between(0, 0.99), Importance.LOW,
-                    "Fraction by which simulated timings vary at random.");
+                    "Fraction by which simulated timings vary at random.")
+            .define(API_PORT, Type.INT, ApiSettings.DEFAULT_PORT, Range.between(ApiSettings.ANY_FREE_PORT, 65_535),
+                    Importance.HIGH, "Port of the HTTP API, metrics, health checks and web view; " + ApiSettings.OFF
+                            + " turns them off, " + ApiSettings.ANY_FREE_PORT + " takes any free port (several services"
+                            + " on one host, tests).")
+            .define(API_HOST, Type.STRING, ApiSettings.DEFAULT_HOST, Importance.HIGH,
+                    "Address the HTTP API binds to; the default serves this machine only. Any other address needs"
+                            + " API keys.")
+            .define(API_ADVERTISED_HOST, Type.STRING, null, Importance.MEDIUM,
+                    "Host other instances reach this one's API at, to forward task queries to the instance owning the"
+                            + " task (Kafka Streams' application.server); defaults to " + API_HOST + ", or this"
+                            + " machine's name when that is 0.0.0.0.")
+            .define(API_KEYS, Type.PASSWORD, null, Importance.HIGH,
+                    "API keys as KEY=TENANT,KEY=TENANT (KEY=TENANT:read for a key that may only read); also taken from"
+                            + " the environment variable DIALECTIC_API_KEYS and from " + API_KEYS_FILE + ". Each"
+                            + " task is labelled with its key's tenant. Without any key the API serves only a loopback"
+                            + " address, without authentication.")
+            .define(API_KEYS_FILE, Type.STRING, null, Importance.MEDIUM,
+                    "A file of API keys, KEY=TENANT per line (lines starting with # are skipped).")
+            .define(API_MAX_BODY_BYTES, Type.LONG, ApiSettings.DEFAULT_MAX_BODY_BYTES, Range.atLeast(1), Importance.LOW,
+                    "Largest request body the API accepts; larger ones are answered 413.")
+            .define(API_AUTH_READS, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Whether reads (task status, events, results) need an API key too; writes always do. Anonymous"
+                            + " readers see every tenant's tasks.")
+            .define(API_HISTORY_TASKS, Type.INT, ApiSettings.DEFAULT_HISTORY_TASKS, Range.atLeast(1), Importance.LOW,
+                    "Recent tasks whose events and results the API keeps for clients that connect late, and lists.")
+            .define(API_HISTORY_WINDOW_MS, Type.LONG, ApiSettings.DEFAULT_HISTORY_WINDOW.toMillis(), Range.atLeast(0),
+                    Importance.LOW, "How far back the API reads the ledger, tokens and results when it starts.");
 
     public DialecticConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -317,6 +360,44 @@ public final class DialecticConfig extends AbstractConfig {
                 "share.record.lock.duration.ms", getInt(WORKER_SHARE_LOCK_DURATION_MS).toString(),
                 "share.partition.max.record.locks", getInt(WORKER_SHARE_RECORD_LOCKS).toString(),
                 "share.delivery.count.limit", getInt(WORKER_SHARE_DELIVERY_COUNT_LIMIT).toString());
+    }
+
+    /**
+     * The HTTP API's settings; the keys are those of {@value #API_KEYS}, then of {@value #API_KEYS_FILE}.
+     *
+     * @throws ConfigException when the keys are malformed or their file cannot be read (never showing a key)
+     */
+    public ApiSettings apiSettings() {
+        ApiKeys keys;
+        try {
+            Password inline = getPassword(API_KEYS);
+            keys = ApiKeys.parse(inline == null ? null : inline.value());
+            String file = getString(API_KEYS_FILE);
+            if (file != null && !file.isBlank()) {
+                keys = keys.and(ApiKeys.parse(Files.readString(Path.of(file))));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(API_KEYS + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new ConfigException(API_KEYS_FILE + ": cannot read " + getString(API_KEYS_FILE) + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        String host = getString(API_HOST);
+        String advertised = getString(API_ADVERTISED_HOST);
+        if (advertised == null) {
+            advertised = "0.0.0.0".equals(host) || "::".equals(host) ? localHostName() : host;
+        }
+        return new ApiSettings(host, getInt(API_PORT), advertised, keys, getLong(API_MAX_BODY_BYTES),
+                getBoolean(API_AUTH_READS), getInt(API_HISTORY_TASKS),
+                Duration.ofMillis(getLong(API_HISTORY_WINDOW_MS)));
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new ConfigException(API_ADVERTISED_HOST + ": this machine has no resolvable name; set it");
+        }
     }
 
     /** The registry's basic-auth user info, if configured. */

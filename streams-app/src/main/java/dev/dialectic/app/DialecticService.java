@@ -1,18 +1,27 @@
 package dev.dialectic.app;
 
+import dev.dialectic.api.ApiServer;
+import dev.dialectic.api.ApiSettings;
+import dev.dialectic.metrics.DialecticMetrics;
+import dev.dialectic.metrics.WorkerMeters;
+import dev.dialectic.orchestrator.OrchestratorSettings;
 import dev.dialectic.orchestrator.OrchestratorTopology;
 import dev.dialectic.serde.RestSchemaRegistryClient;
 import dev.dialectic.serde.SchemaRegistryClient;
 import dev.dialectic.serde.SchemaRegistryException;
 import dev.dialectic.spec.PipelineSpec;
+import dev.dialectic.tasks.TaskRules;
 import dev.dialectic.topics.Topic;
 import dev.dialectic.topics.Topics;
 import dev.dialectic.worker.PersonaProfile;
+import dev.dialectic.worker.PersonaWorker;
 import dev.dialectic.worker.Workers;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +48,16 @@ public final class DialecticService implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final KafkaStreams orchestrator;
     private final Workers workers;
+    private final ApiServer api;
+    private final DialecticMetrics metrics;
 
-    private DialecticService(SchemaRegistryClient registry, KafkaStreams orchestrator, Workers workers) {
+    private DialecticService(SchemaRegistryClient registry, KafkaStreams orchestrator, Workers workers, ApiServer api,
+            DialecticMetrics metrics) {
         this.registry = registry;
         this.orchestrator = orchestrator;
         this.workers = workers;
+        this.api = api;
+        this.metrics = metrics;
     }
 
     /** Starts what {@code config} asks for; returns once everything is started (not necessarily RUNNING). */
@@ -65,10 +80,20 @@ public final class DialecticService implements AutoCloseable {
 
         KafkaStreams streams = null;
         Workers workers = null;
+        ApiSettings apiSettings = config.apiSettings();
+        // The API binds first: Kafka Streams must be told its address to route interactive queries.
+        DialecticMetrics metrics = apiSettings.enabled() ? new DialecticMetrics() : null;
+        ApiServer api = null;
         try {
+            Properties streamsConfig = streamsConfig(config);
+            if (metrics != null) {
+                api = ApiServer.start(apiSettings, metrics);
+                HostInfo self = api.advertised();
+                streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+            }
             if (config.runs(DialecticConfig.ROLE_ORCHESTRATOR)) {
                 streams = new KafkaStreams(OrchestratorTopology.build(topics, config.orchestratorSettings(), spec),
-                        streamsConfig(config));
+                        streamsConfig);
                 streams.setUncaughtExceptionHandler(e -> {
                     log.error("orchestrator stream thread failed; replacing it (state is restored from changelogs)", e);
                     return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -81,14 +106,38 @@ public final class DialecticService implements AutoCloseable {
                 workers = Workers.start(profiles, config.workerSettings(), topics, config.clientConfig(),
                         config.shareGroupSettings(), Duration.ofMillis(config.getLong(DialecticConfig.WORKER_SHUTDOWN_GRACE_MS)));
             }
+            if (api != null) {
+                Map<String, String> workerGroups = new LinkedHashMap<>();
+                if (streams != null) {
+                    metrics.bind(streams);
+                }
+                if (workers != null) {
+                    WorkerMeters.bind(workers, metrics.registry());
+                    String workerId = config.workerSettings().workerId();
+                    config.personas().forEach(persona -> workerGroups.put(PersonaWorker.groupId(topics, persona),
+                            PersonaWorker.clientIdPrefix(workerId, persona)));
+                }
+                OrchestratorSettings orchestrator = config.orchestratorSettings();
+                api.attach(topics, new TaskRules(orchestrator.maxGoalChars(), orchestrator.maxContextChars()),
+                        config.clientConfig(), streams, workerGroups, registry);
+            }
         } catch (RuntimeException e) {
+            if (api != null) {
+                api.close();
+            }
+            if (workers != null) {
+                workers.close();
+            }
             if (streams != null) {
                 streams.close(Duration.ofSeconds(30));
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             registry.close();
             throw e;
         }
-        return new DialecticService(registry, streams, workers);
+        return new DialecticService(registry, streams, workers, api, metrics);
     }
 
     /** Fails fast, in one line, when the broker or the registry cannot be reached (instead of timing out later). */
@@ -116,6 +165,11 @@ public final class DialecticService implements AutoCloseable {
     /** The orchestrator's Kafka Streams instance, if this process runs it. */
     public KafkaStreams orchestrator() {
         return orchestrator;
+    }
+
+    /** The HTTP API, if this process serves it. */
+    public ApiServer api() {
+        return api;
     }
 
     /** The workers, if this process runs them. */
@@ -172,11 +226,17 @@ public final class DialecticService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (api != null) {
+            api.close();
+        }
         if (workers != null) {
             workers.close();
         }
         if (orchestrator != null) {
             orchestrator.close(Duration.ofSeconds(30));
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         registry.close();
     }

@@ -49,7 +49,7 @@ public final class PersonaWorker implements AutoCloseable {
         for (int i = 0; i < settings.consumers(); i++) {
             Map<String, Object> config = new HashMap<>(consumerConfig);
             config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics, profile.persona()));
-            config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-" + profile.persona() + "-" + i);
+            config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix(settings.workerId(), profile.persona()) + i);
             config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchSize());
             config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
             config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
@@ -80,6 +80,11 @@ public final class PersonaWorker implements AutoCloseable {
         return topics.prefix() + "worker." + persona;
     }
 
+    /** The start of the client id of every share consumer of {@code persona} in worker process {@code workerId}. */
+    public static String clientIdPrefix(String workerId, String persona) {
+        return workerId + "-" + persona + "-";
+    }
+
     /** A factory of real share consumers reading raw bytes (requests are decoded per call, so poison is isolated). */
     static ShareConsumer<byte[], byte[]> kafkaConsumer(Map<String, Object> config) {
         return new KafkaShareConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -96,6 +101,11 @@ public final class PersonaWorker implements AutoCloseable {
     /** The model provider answering this persona. */
     LlmProvider provider() {
         return profile.provider();
+    }
+
+    /** The persona served, with its provider, prompt and model limits. */
+    public PersonaProfile profile() {
+        return profile;
     }
 
     /** The persona served. */
