@@ -56,6 +56,10 @@ class ClusterFaultTest {
     private static final int TASKS = 2_000;
     private static final Duration STARTUP = Duration.ofMinutes(2);
     private static final Duration RUN = Duration.ofMinutes(3);
+    /**
+     * Four service JVMs and three brokers share two cores: the client compiler only (C2's compiler threads would take
+     * a core for the first minute) and the serial collector keep the services' own overhead small.
+     */
     private static final List<String> APP_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private static KafkaCluster cluster;
