@@ -87,7 +87,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         ChildJvm jvm = ChildJvm.start("schema registry", options,
                 // Only the server's own jar and the guard: our libraries would clash with the server's.
                 List.of(home.resolve("quarkus-run.jar"), ChildJvm.orphanGuardClassDir(work.resolve("orphan-guard"))),
-                QUARKUS_MAIN, List.of(), work.resolve("registry.log"));
+                QUARKUS_MAIN, List.of(), work.resolve("registry.log"), false);
         return new ApicurioRegistryProcess(jvm, port);
     }
 

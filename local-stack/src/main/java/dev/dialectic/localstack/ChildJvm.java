@@ -39,10 +39,11 @@ final class ChildJvm {
      *
      * @param name      what the child is, for messages ("Kafka broker")
      * @param classPath the child's class path; must contain {@link OrphanGuard}
-     * @param logFile   receives the child's stdout and stderr, truncated first
+     * @param logFile   receives the child's stdout and stderr
+     * @param appendLog whether to keep what {@code logFile} holds (otherwise it is truncated first)
      */
     static ChildJvm start(String name, List<String> jvmOptions, List<Path> classPath, String mainClass,
-                          List<String> args, Path logFile) {
+                          List<String> args, Path logFile, boolean appendLog) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(jvmOptions);
@@ -56,7 +57,8 @@ final class ChildJvm {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile())
+                    .redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(logFile.toFile())
+                            : ProcessBuilder.Redirect.to(logFile.toFile()))
                     .start();
             // The child never reads stdin; closing our end gives it EOF instead of a pipe that never fills.
             process.getOutputStream().close();
@@ -134,6 +136,24 @@ final class ChildJvm {
                 Thread.currentThread().interrupt();
                 throw new StackException("interrupted while waiting for the " + name, e);
             }
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Sends SIGKILL and waits for the child to be gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new StackException(name + " (pid " + process.pid() + ") is still alive " + KILL_WAIT.toSeconds()
+                        + " s after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while waiting for the killed " + name + " to exit", e);
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
@@ -18,14 +19,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local stack of one data directory: a {@link KafkaBrokerProcess} and an {@link ApicurioRegistryProcess}
- * (file-backed) started together, as {@code ./dialectic stack start} runs them.
+ * The local stack of one data directory: a {@link KafkaCluster} (one broker by default, or more) and an
+ * {@link ApicurioRegistryProcess} (file-backed) started together, as {@code ./dialectic stack start} runs them.
  *
- * <p>Data directory layout: {@code kafka/} (broker config, {@code broker.log}, data), {@code registry/}
+ * <p>Data directory layout: {@code kafka/} (broker config, {@code broker.log}, data; with more than one broker,
+ * one {@code kafka/node-<n>/} directory each), {@code registry/}
  * ({@code registry.log}, H2 database), {@code stack.lock} (locked by the running stack), {@code stack.pid}
  * (its pid) and, only while the stack is up and answering, {@code stack.properties} with
  * {@code bootstrap.servers}, {@code schema.registry.url} and {@code pid}; scripts wait for that file.
@@ -43,20 +46,47 @@ public final class LocalStack implements AutoCloseable {
     /**
      * What to start.
      *
-     * @param dataDir      where the broker and the registry keep their data and logs
-     * @param kafkaPort    the broker's client port on 127.0.0.1
+     * @param dataDir      where the brokers and the registry keep their data and logs
+     * @param kafkaPort    the first broker's client port on 127.0.0.1; further brokers take the ports after it
      * @param registryPort the registry's HTTP port on 127.0.0.1
+     * @param brokers      how many brokers (at most {@value #MAX_BROKERS}); with three or more, topics are
+     *                     replicated {@value KafkaCluster#REPLICATION_FACTOR} times (see {@link KafkaCluster})
      */
-    public record Options(Path dataDir, int kafkaPort, int registryPort) {
+    public record Options(Path dataDir, int kafkaPort, int registryPort, int brokers) {
 
-        /** @throws IllegalArgumentException if a port is outside 1–65535 or both ports are the same */
+        /** The most brokers a local stack runs. */
+        public static final int MAX_BROKERS = 9;
+
+        /**
+         * @throws IllegalArgumentException if a port is outside 1–65535, the registry port is one of the brokers'
+         *                                  or the number of brokers is outside 1–{@value #MAX_BROKERS}
+         */
         public Options {
             dataDir = dataDir.toAbsolutePath().normalize();
-            requirePort(kafkaPort);
-            requirePort(registryPort);
-            if (kafkaPort == registryPort) {
-                throw new IllegalArgumentException("the Kafka and the registry port must differ");
+            if (brokers < 1 || brokers > MAX_BROKERS) {
+                throw new IllegalArgumentException("--brokers must be between 1 and " + MAX_BROKERS + ", not " + brokers);
             }
+            requirePort(kafkaPort);
+            requirePort(kafkaPort + brokers - 1);
+            requirePort(registryPort);
+            if (registryPort >= kafkaPort && registryPort < kafkaPort + brokers) {
+                throw new IllegalArgumentException(brokers == 1 ? "the Kafka and the registry port must differ"
+                        : "the registry port must not be one of the brokers' ports " + ports(kafkaPort, brokers));
+            }
+        }
+
+        /** One broker, as {@code ./dialectic stack} starts by default. */
+        public Options(Path dataDir, int kafkaPort, int registryPort) {
+            this(dataDir, kafkaPort, registryPort, 1);
+        }
+
+        /** The brokers' client ports: {@code kafkaPort} and the ones after it. */
+        public List<Integer> kafkaPorts() {
+            return ports(kafkaPort, brokers);
+        }
+
+        private static List<Integer> ports(int first, int count) {
+            return IntStream.range(first, first + count).boxed().toList();
         }
 
         private static void requirePort(int port) {
@@ -77,10 +107,10 @@ public final class LocalStack implements AutoCloseable {
 
     private final Options options;
     private final Lock lock;
-    private final KafkaBrokerProcess broker;
+    private final KafkaCluster broker;
     private final ApicurioRegistryProcess registry;
 
-    private LocalStack(Options options, Lock lock, KafkaBrokerProcess broker, ApicurioRegistryProcess registry) {
+    private LocalStack(Options options, Lock lock, KafkaCluster broker, ApicurioRegistryProcess registry) {
         this.options = options;
         this.lock = lock;
         this.broker = broker;
@@ -111,16 +141,19 @@ public final class LocalStack implements AutoCloseable {
         Lock lock = Lock.acquire(dataDir).orElseThrow(() -> new StackException(
                 "a stack is already running on " + dataDir + describePid(readPid(dataDir))
                         + "; stop it with './dialectic stack stop" + dataDirOption(dataDir) + "'"));
-        KafkaBrokerProcess broker = null;
+        KafkaCluster broker = null;
         ApicurioRegistryProcess registry = null;
         try {
-            requireFree(options.kafkaPort(), "--kafka-port");
+            for (int port : options.kafkaPorts()) {
+                requireFree(port, "--kafka-port");
+            }
             requireFree(options.registryPort(), "--registry-port");
-            progress.accept("Starting the Kafka broker and the schema registry in " + dataDir + " ...");
+            progress.accept("Starting " + (options.brokers() == 1 ? "the Kafka broker" : options.brokers() + " Kafka brokers")
+                    + " and the schema registry in " + dataDir + " ...");
             // The registry takes longest to start; both start before we wait for either.
             registry = ApicurioRegistryProcess.start(options.registryPort(), dataDir.resolve("registry"),
                     ApicurioRegistryProcess.Storage.FILE);
-            broker = KafkaBrokerProcess.start(dataDir.resolve("kafka"), options.kafkaPort());
+            broker = KafkaCluster.start(dataDir.resolve("kafka"), options.kafkaPorts());
             broker.awaitReady(READY_TIMEOUT);
             registry.awaitReady(READY_TIMEOUT);
             LocalStack stack = new LocalStack(options, lock, broker, registry);
@@ -181,7 +214,7 @@ public final class LocalStack implements AutoCloseable {
         return status;
     }
 
-    /** {@code localhost:<kafka port>}. */
+    /** {@code localhost:<kafka port>} of every broker, comma separated. */
     public String bootstrapServers() {
         return broker.bootstrapServers();
     }
@@ -191,9 +224,9 @@ public final class LocalStack implements AutoCloseable {
         return registry.url();
     }
 
-    /** The broker's output. */
-    public Path brokerLog() {
-        return broker.logFile();
+    /** The brokers' output, one file each. */
+    public List<Path> brokerLogs() {
+        return broker.logFiles();
     }
 
     /** The registry's output. */
@@ -201,9 +234,14 @@ public final class LocalStack implements AutoCloseable {
         return registry.logFile();
     }
 
-    /** The broker's process id. */
+    /** The first broker's process id. */
     public long brokerPid() {
-        return broker.pid();
+        return broker.node(1).pid();
+    }
+
+    /** The brokers, to kill, stop or restart one of them. */
+    public KafkaCluster brokers() {
+        return broker;
     }
 
     /** The registry's process id. */
@@ -231,7 +269,7 @@ public final class LocalStack implements AutoCloseable {
         stop();
     }
 
-    private static boolean stopAll(KafkaBrokerProcess broker, ApicurioRegistryProcess registry) {
+    private static boolean stopAll(KafkaCluster broker, ApicurioRegistryProcess registry) {
         // Both get SIGTERM before we wait for either, so their shutdowns overlap.
         if (registry != null) {
             registry.requestStop();
@@ -246,8 +284,8 @@ public final class LocalStack implements AutoCloseable {
             clean = false;
         }
         if (broker != null && !broker.stop()) {
-            LOG.warn("The Kafka broker did not stop within {} s and was killed; see {}",
-                    KafkaBrokerProcess.STOP_GRACE.toSeconds(), broker.logFile());
+            LOG.warn("A Kafka broker did not stop within {} s and was killed; see {}",
+                    KafkaBrokerProcess.STOP_GRACE.toSeconds(), broker.logFiles());
             clean = false;
         }
         return clean;

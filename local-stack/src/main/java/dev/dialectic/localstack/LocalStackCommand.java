@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
  * reports the one running on a data directory. Errors are one line on stderr, never a stack trace.
  */
 @Command(name = "stack", mixinStandardHelpOptions = true,
-        description = "A local Kafka broker (KRaft) and Apicurio schema registry for Dialectic, without Docker.",
+        description = "Local Kafka brokers (KRaft) and an Apicurio schema registry for Dialectic, without Docker.",
         subcommands = {LocalStackCommand.Start.class, LocalStackCommand.Stop.class, LocalStackCommand.Status.class})
 public final class LocalStackCommand implements Callable<Integer> {
 
@@ -85,15 +86,21 @@ public final class LocalStackCommand implements Callable<Integer> {
 
     /** Starts the stack and keeps it in the foreground until Ctrl-C, SIGTERM or {@code stop}. */
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = "Start the broker and the registry; stays in the foreground until Ctrl-C or 'stop'.")
+            description = "Start the broker(s) and the registry; stays in the foreground until Ctrl-C or 'stop'.")
     static final class Start implements Callable<Integer> {
 
         @CommandLine.Mixin
         DataDirOption dataDir;
 
         @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092",
-                description = "The broker's client port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+                description = "The broker's client port on 127.0.0.1 (default: ${DEFAULT-VALUE}); further brokers"
+                        + " take the ports after it.")
         int kafkaPort;
+
+        @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+                description = "How many Kafka brokers (default: ${DEFAULT-VALUE}); with 3, every topic is replicated"
+                        + " 3 times with min.insync.replicas=2, so any one broker may fail.")
+        int brokers;
 
         @Option(names = "--registry-port", paramLabel = "PORT", defaultValue = "8081",
                 description = "The schema registry's HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
@@ -105,7 +112,7 @@ public final class LocalStackCommand implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
-            LocalStack.Options options = new LocalStack.Options(dataDir.dataDir, kafkaPort, registryPort);
+            LocalStack.Options options = new LocalStack.Options(dataDir.dataDir, kafkaPort, registryPort, brokers);
             LocalStack stack = LocalStack.start(options, message -> {
                 out.println(message);
                 out.flush();
@@ -121,7 +128,8 @@ public final class LocalStackCommand implements Callable<Integer> {
             }, "local-stack-shutdown"));
             out.println("Kafka bootstrap: " + stack.bootstrapServers());
             out.println("Schema registry: " + stack.registryUrl());
-            out.println("Logs: " + stack.brokerLog() + ", " + stack.registryLog());
+            out.println("Logs: " + stack.brokerLogs().stream().map(Path::toString).collect(Collectors.joining(", "))
+                    + ", " + stack.registryLog());
             out.println("Running. Stop with Ctrl-C or './dialectic stack stop"
                     + LocalStack.dataDirOption(options.dataDir()) + "'.");
             out.flush();

@@ -73,4 +73,35 @@ class LocalStackCommandTest {
         assertThat(exitCode).isNotZero();
         assertThat(err.toString()).isEqualTo("dialectic stack: port 70000 is not between 1 and 65535" + System.lineSeparator());
     }
+
+    @Test
+    void aBadBrokerCountIsOneLineToo() {
+        int exitCode = run("start", "--data-dir", dataDir.toString(), "--brokers", "0");
+
+        assertThat(exitCode).isNotZero();
+        assertThat(err.toString()).isEqualTo("dialectic stack: --brokers must be between 1 and 9, not 0"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void aTakenPortOfAFurtherBrokerIsOneLineToo() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+
+            int registryPort;
+            do {
+                registryPort = Ports.freePort();
+            } while (registryPort >= port - 1 && registryPort <= port + 1);
+
+            // The second of three brokers would take the port in use.
+            int exitCode = run("start", "--data-dir", dataDir.toString(), "--brokers", "3",
+                    "--kafka-port", Integer.toString(port - 1), "--registry-port", Integer.toString(registryPort));
+
+            assertThat(exitCode).isNotZero();
+            // The port before it may happen to be in use as well; either way the line names the option to change.
+            assertThat(err.toString()).matches("dialectic stack: port (" + (port - 1) + "|" + port
+                    + ") is already in use; pass --kafka-port or stop what uses it" + System.lineSeparator());
+            assertThat(dataDir.resolve(LocalStack.PROPERTIES_FILE)).doesNotExist();
+        }
+    }
 }

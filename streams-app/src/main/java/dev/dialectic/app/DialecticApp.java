@@ -109,7 +109,8 @@ public final class DialecticApp implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> collectSettings() throws IOException {
+    /** The settings the parsed command line stands for (package-private for the compose file's contract test). */
+    Map<String, Object> collectSettings() throws IOException {
         Map<String, Object> all = new HashMap<>();
         if (configFile != null) {
             Properties props = new Properties();

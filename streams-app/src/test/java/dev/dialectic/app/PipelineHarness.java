@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class PipelineHarness implements AutoCloseable {
 
     final TestStack stack;
+    final String bootstrapServers;
     final String prefix;
     final Map<String, Object> settings = new HashMap<>();
     final SchemaRegistryClient registry;
@@ -46,9 +47,15 @@ final class PipelineHarness implements AutoCloseable {
     private final List<Process> children = new ArrayList<>();
 
     PipelineHarness(TestStack stack) throws Exception {
+        this(stack, stack.bootstrapServers());
+    }
+
+    /** A deployment on the brokers at {@code bootstrapServers}, with the registry of {@code stack}. */
+    PipelineHarness(TestStack stack, String bootstrapServers) throws Exception {
         this.stack = stack;
+        this.bootstrapServers = bootstrapServers;
         this.prefix = stack.uniqueName("it") + ".";
-        settings.put(DialecticConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+        settings.put(DialecticConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         settings.put(DialecticConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
         settings.put(DialecticConfig.TOPIC_PREFIX, prefix);
         settings.put(DialecticConfig.TOPIC_PARTITIONS, "3");
@@ -65,7 +72,7 @@ final class PipelineHarness implements AutoCloseable {
         this.registry = RestSchemaRegistryClient.builder(stack.registryUrl()).build();
         this.topics = DialecticService.topics(new DialecticConfig(settings), registry);
         Map<String, Object> producerConfig = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5);
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
@@ -123,7 +130,7 @@ final class PipelineHarness implements AutoCloseable {
     }
 
     <V> List<ConsumerRecord<String, V>> readAll(String topic, Deserializer<V> values) {
-        return stack.readAll(topic, values);
+        return TestStack.readAll(bootstrapServers, topic, values);
     }
 
     List<SynthesisResult> results() {
@@ -142,7 +149,14 @@ final class PipelineHarness implements AutoCloseable {
      * until it says it is running. Its output goes to {@code target/child-apps/<name>.log}.
      */
     Process startApp(String name, List<String> jvmOptions, Map<String, String> overrides) throws IOException {
-        Path log = Files.createDirectories(Path.of("target", "child-apps")).resolve(prefix + name + ".log");
+        Process process = launchApp(name, jvmOptions, overrides);
+        awaitRunning(process, name);
+        return process;
+    }
+
+    /** Starts {@code dialectic app} as {@link #startApp} does, without waiting; see {@link #awaitRunning}. */
+    Process launchApp(String name, List<String> jvmOptions, Map<String, String> overrides) throws IOException {
+        Path log = appLog(name);
         List<String> command = new ArrayList<>(List.of(javaBinary().toString(), "-cp",
                 System.getProperty("java.class.path")));
         command.addAll(jvmOptions);
@@ -155,11 +169,20 @@ final class PipelineHarness implements AutoCloseable {
         });
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         children.add(process);
+        return process;
+    }
+
+    /** Waits until the app {@code name} started by {@link #launchApp} says it is running. */
+    void awaitRunning(Process process, String name) throws IOException {
+        Path log = appLog(name);
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> {
             assertThat(process.isAlive()).as("app %s is alive; see %s", name, log).isTrue();
             return Files.readString(log).contains("Dialectic running");
         });
-        return process;
+    }
+
+    private Path appLog(String name) throws IOException {
+        return Files.createDirectories(Path.of("target", "child-apps")).resolve(prefix + name + ".log");
     }
 
     @Override

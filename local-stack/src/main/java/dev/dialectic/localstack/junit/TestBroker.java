@@ -1,6 +1,6 @@
 package dev.dialectic.localstack.junit;
 
-import dev.dialectic.localstack.KafkaBrokerProcess;
+import dev.dialectic.localstack.KafkaCluster;
 import dev.dialectic.localstack.Ports;
 import dev.dialectic.localstack.SingleNodeBrokerConfig;
 import java.io.IOException;
@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -68,7 +69,7 @@ final class TestBroker implements AutoCloseable {
      */
     private static TestBroker process() throws IOException {
         Path dir = Files.createTempDirectory("dialectic-test-broker");
-        KafkaBrokerProcess broker = KafkaBrokerProcess.start(dir, Ports.freePort());
+        KafkaCluster broker = KafkaCluster.start(dir, List.of(Ports.freePort()));
         try {
             broker.awaitReady(READY_TIMEOUT);
         } catch (RuntimeException e) {

@@ -50,8 +50,13 @@ public interface TestStack {
      * the end the topic has now, partition by partition.
      */
     default <V> List<ConsumerRecord<String, V>> readAll(String topic, Deserializer<V> values) {
+        return readAll(bootstrapServers(), topic, values);
+    }
+
+    /** The same as {@link #readAll(String, Deserializer)}, from the brokers at {@code bootstrapServers}. */
+    static <V> List<ConsumerRecord<String, V>> readAll(String bootstrapServers, String topic, Deserializer<V> values) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
