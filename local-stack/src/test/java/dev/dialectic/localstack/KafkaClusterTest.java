@@ -2,6 +2,7 @@ package dev.dialectic.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -40,8 +42,11 @@ class KafkaClusterTest {
                 // Created without a replication factor or configs, as the service does by default.
                 clusterAdmin.createTopics(List.of(new NewTopic("replicated", Optional.of(3), Optional.empty())))
                         .all().get();
-                TopicDescription topic = clusterAdmin.describeTopics(Set.of("replicated")).allTopicNames().get()
-                        .get("replicated");
+                // The controller confirms a creation before every broker's metadata has the topic.
+                TopicDescription topic = await().atMost(Duration.ofMinutes(1))
+                        .ignoreExceptionsInstanceOf(ExecutionException.class)
+                        .until(() -> clusterAdmin.describeTopics(Set.of("replicated")).allTopicNames().get()
+                                .get("replicated"), description -> description != null);
                 assertThat(topic.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
                 Config config = clusterAdmin.describeConfigs(Set.of(new ConfigResource(ConfigResource.Type.TOPIC,
                         "replicated"))).all().get().values().iterator().next();
