@@ -114,7 +114,7 @@ public final class DialecticService implements AutoCloseable {
                 if (workers != null) {
                     WorkerMeters.bind(workers, metrics.registry());
                     String workerId = config.workerSettings().workerId();
-                    config.personas().forEach(persona -> workerGroups.put(PersonaWorker.groupId(topics, persona),
+                    served.forEach(persona -> workerGroups.put(PersonaWorker.groupId(topics, persona),
                             PersonaWorker.clientIdPrefix(workerId, persona)));
                 }
                 OrchestratorSettings orchestrator = config.orchestratorSettings();

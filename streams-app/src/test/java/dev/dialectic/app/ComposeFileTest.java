@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.dialectic.localstack.KafkaCluster;
+import dev.dialectic.spec.PipelineSpec;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -115,7 +116,7 @@ class ComposeFileTest {
         assertThat(profiles("ollama")).contains("ollama");
         assertThat(profiles("workers-ollama")).contains("ollama");
         DialecticConfig ollamaWorkers = config("workers-ollama");
-        for (String persona : ollamaWorkers.personas()) {
+        for (String persona : ollamaWorkers.personas(ollamaWorkers.pipelineSpec())) {
             Map<String, Object> own = ollamaWorkers.originalsWithPrefix("persona." + persona + ".");
             String provider = String.valueOf(own.getOrDefault("provider", ollamaWorkers.getString(DialecticConfig.LLM_PROVIDER)));
             assertThat(provider).as("persona %s's provider", persona).isEqualTo("openai");
@@ -167,13 +168,14 @@ class ComposeFileTest {
         streamsSettings.addAll(clientSettings);
 
         // Per-persona settings are known when building the persona's model reads them.
-        Set<String> personas = new LinkedHashSet<>(config.personas());
+        PipelineSpec spec = config.pipelineSpec();
+        Set<String> personas = new LinkedHashSet<>(config.personas(spec));
         for (String key : config.originals().keySet()) {
             if (!defined.contains(key) && (key.startsWith("persona.") || key.startsWith("simulated."))) {
                 personas.add(key.split("\\.")[1]);
             }
         }
-        ModelsConfig models = new ModelsConfig(config);
+        ModelsConfig models = new ModelsConfig(config, spec);
         personas.forEach(models::profile);
         Set<String> unused = config.unused();
 
