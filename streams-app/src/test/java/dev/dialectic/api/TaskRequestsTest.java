@@ -50,7 +50,7 @@ class TaskRequestsTest {
         assertThatThrownBy(() -> parse("{\"goal\": \"x\", \"mode\": \"diagonal\"}")).satisfies(e -> {
             assertThat(problem(e).status()).isEqualTo(400);
             assertThat(problem(e).field()).isEqualTo("mode");
-            assertThat(problem(e).detail()).isEqualTo("unknown mode 'diagonal' (expected parallel or sequential)");
+            assertThat(problem(e).detail()).isEqualTo("unknown mode 'diagonal' (expected parallel, sequential or adaptive)");
         });
         assertThatThrownBy(() -> parse("{\"context\": \"c\"}"))
                 .satisfies(e -> assertThat(problem(e).field()).isEqualTo("goal"));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.dialectic.localstack.KafkaCluster;
 import dev.dialectic.spec.PipelineSpec;
+import dev.dialectic.spec.SpecException;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -159,7 +160,7 @@ class ComposeFileTest {
     }
 
     /** Every setting of {@code config} that is neither a key of the service nor passed on to a part that knows it. */
-    static Set<String> unknownSettings(DialecticConfig config) {
+    static Set<String> unknownSettings(DialecticConfig given) {
         Set<String> defined = DialecticConfig.definition().names();
         Set<String> clientSettings = new HashSet<>(ConsumerConfig.configNames());
         clientSettings.addAll(ProducerConfig.configNames());
@@ -167,8 +168,23 @@ class ComposeFileTest {
         Set<String> streamsSettings = new HashSet<>(StreamsConfig.configDef().names());
         streamsSettings.addAll(clientSettings);
 
-        // Per-persona settings are known when building the persona's model reads them.
-        PipelineSpec spec = config.pipelineSpec();
+        // Persona settings belong to the pipeline spec, which refuses, by name, each one it does not know.
+        Map<String, Object> accepted = new HashMap<>(given.originals());
+        Set<String> refusedBySpec = new LinkedHashSet<>();
+        PipelineSpec spec = null;
+        while (spec == null) {
+            try {
+                spec = new DialecticConfig(accepted).pipelineSpec();
+            } catch (SpecException e) {
+                String key = e.getMessage().substring(0, Math.max(0, e.getMessage().indexOf(':')));
+                if (accepted.remove(key) == null) {
+                    throw e;
+                }
+                refusedBySpec.add(key);
+            }
+        }
+        DialecticConfig config = new DialecticConfig(accepted);
+        // Simulated settings are known when building the persona's model reads them.
         Set<String> personas = new LinkedHashSet<>(config.personas(spec));
         for (String key : config.originals().keySet()) {
             if (!defined.contains(key) && (key.startsWith("persona.") || key.startsWith("simulated."))) {
@@ -180,7 +196,7 @@ class ComposeFileTest {
         Set<String> unused = config.unused();
 
         Set<String> unknown = new LinkedHashSet<>();
-        for (String key : config.originals().keySet()) {
+        for (String key : given.originals().keySet()) {
             boolean known;
             if (defined.contains(key)) {
                 known = true;
@@ -190,7 +206,9 @@ class ComposeFileTest {
                 String setting = key.substring(DialecticConfig.STREAMS_PREFIX.length());
                 known = streamsSettings.contains(setting) || STREAMS_CLIENT_PREFIXES.stream().anyMatch(prefix ->
                         setting.startsWith(prefix) && clientSettings.contains(setting.substring(prefix.length())));
-            } else if (key.startsWith("persona.") || key.startsWith("simulated.")) {
+            } else if (key.startsWith("persona.")) {
+                known = !refusedBySpec.contains(key);
+            } else if (key.startsWith("simulated.")) {
                 known = !unused.contains(key);
             } else {
                 known = false;
