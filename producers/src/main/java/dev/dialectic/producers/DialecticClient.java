@@ -310,6 +310,11 @@ public final class DialecticClient implements AutoCloseable {
         }
     }
 
+    /** The Kafka client settings this client's producers and consumers are made with, for other readers and writers. */
+    public Map<String, Object> clientProperties() {
+        return clientProperties;
+    }
+
     /** Closes the producer (after sending what it holds), the admin client, and the registry client it created. */
     @Override
     public synchronized void close() {

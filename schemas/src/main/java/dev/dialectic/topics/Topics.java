@@ -1,5 +1,6 @@
 package dev.dialectic.topics;
 
+import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.schema.Control;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.PersonaResult;
@@ -66,7 +67,10 @@ public final class Topics {
     private final Topic<byte[], byte[]> dlq;
     private final Topic<String, PersonaRequest> personaDeadLetters;
     private final Serde<PersonaRequest> personaRequestSerde;
-    /** Persona topics are made on first use (personas come from configuration); a cache, not state. */
+    /**
+     * Persona topics by their name after {@code persona.}, made on first use (personas come from configuration); a
+     * cache, not state.
+     */
     private final Map<String, Topic<String, PersonaRequest>> personaTopics = new ConcurrentHashMap<>();
 
     private Topics(Builder builder) {
@@ -104,13 +108,27 @@ public final class Topics {
 
     /** Requests for persona {@code persona} ({@code persona.<name>}); read by that persona's workers. */
     public Topic<String, PersonaRequest> persona(String persona) {
-        return personaTopics.computeIfAbsent(persona, name -> {
-            if (name == null || !name.matches("[A-Za-z0-9_-]+")) {
-                throw new IllegalArgumentException("persona names are letters, digits, '_' and '-', got: " + name);
-            }
-            return new Topic<>(prefix + "persona." + name, Serdes.String(), personaRequestSerde, partitions,
-                    replicationFactor, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
-        });
+        return persona(persona, ControlSettings.BASELINE);
+    }
+
+    /**
+     * Requests for persona {@code persona} in release variant {@code variant}: {@code persona.<name>} for
+     * {@value ControlSettings#BASELINE}, {@code persona.<name>.<variant>} otherwise, so that workers started for a
+     * variant serve only its tasks.
+     */
+    public Topic<String, PersonaRequest> persona(String persona, String variant) {
+        String suffix = ControlSettings.BASELINE.equals(variant) ? name("persona", persona) : name("persona", persona)
+                + "." + name("variant", variant);
+        return personaTopics.computeIfAbsent(suffix, name -> new Topic<>(prefix + "persona." + name, Serdes.String(),
+                personaRequestSerde, partitions, replicationFactor,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)));
+    }
+
+    private static String name(String what, String name) {
+        if (name == null || !name.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException(what + " names are letters, digits, '_' and '-', got: " + name);
+        }
+        return name;
     }
 
     /** Results of every persona call; written by workers, read by the orchestrator. */

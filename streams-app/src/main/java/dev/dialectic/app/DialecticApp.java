@@ -53,6 +53,11 @@ public final class DialecticApp implements Callable<Integer> {
             description = "A pipeline spec (YAML) replacing the built-in dialectic one (setting pipeline.spec).")
     private Path specFile;
 
+    @Option(names = "--variant", paramLabel = "NAME",
+            description = "Release variant whose requests this process's workers serve (setting worker.variant;"
+                    + " default baseline).")
+    private String variant;
+
     @Option(names = "--print-spec", description = "Print the pipeline spec in force (secrets redacted), and exit.")
     private boolean printSpec;
 
@@ -124,6 +129,7 @@ public final class DialecticApp implements Callable<Integer> {
         putIfSet(all, DialecticConfig.SCHEMA_REGISTRY_URL, registryUrl);
         putIfSet(all, DialecticConfig.ROLES, roles);
         putIfSet(all, DialecticConfig.PIPELINE_SPEC, specFile == null ? null : specFile.toString());
+        putIfSet(all, DialecticConfig.WORKER_VARIANT, variant);
         putIfSet(all, DialecticConfig.SIMULATED_SPEED_FACTOR, speed == null ? null : speed.toString());
         putIfSet(all, DialecticConfig.API_PORT, apiPort == null ? null : apiPort.toString());
         if (!all.containsKey(DialecticConfig.API_KEYS)) {

@@ -2,6 +2,9 @@ package dev.dialectic.app;
 
 import dev.dialectic.api.ApiKeys;
 import dev.dialectic.api.ApiSettings;
+import dev.dialectic.canary.ControlSettings;
+import dev.dialectic.canary.RollbackRule;
+import dev.dialectic.canary.live.CanaryDecider;
 import dev.dialectic.llm.simulated.SimulatedProfile;
 import dev.dialectic.orchestrator.OrchestratorSettings;
 import dev.dialectic.spec.PersonaSettings;
@@ -69,7 +72,14 @@ public final class DialecticConfig extends AbstractConfig {
     public static final String TASK_CONTEXT_MAX_CHARS = "task.context.max.chars";
     public static final String TASK_RETENTION_MS = "task.retention.ms";
 
+    public static final String CANARY_WINDOW_MS = "canary.window.ms";
+    public static final String CANARY_ROLLBACK_MIN_TASKS = "canary.rollback.min.tasks";
+    public static final String CANARY_ROLLBACK_MAX_ERROR_RATE = "canary.rollback.max.error.rate";
+    public static final String CANARY_ROLLBACK_MAX_FALLBACK_RATE = "canary.rollback.max.fallback.rate";
+    public static final String CANARY_CHECK_INTERVAL_MS = "canary.check.interval.ms";
+
     public static final String WORKER_ID = "worker.id";
+    public static final String WORKER_VARIANT = "worker.variant";
     public static final String WORKER_PERSONAS = "worker.personas";
     public static final String WORKER_MAX_IN_FLIGHT = "worker.max.in.flight";
     public static final String WORKER_CONSUMERS = "worker.consumers";
@@ -171,8 +181,26 @@ public final class DialecticConfig extends AbstractConfig {
                     "Longest context accepted; longer tasks go to the dlq.")
             .define(TASK_RETENTION_MS, Type.LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), Importance.LOW,
                     "How long a finished task is remembered; re-submitting its id within this time is ignored.")
+            .define(CANARY_WINDOW_MS, Type.LONG, RollbackRule.DEFAULT_WINDOW.toMillis(), Range.atLeast(1),
+                    Importance.MEDIUM, "How far back the canary's decision-maker counts finished tasks (from the"
+                            + " ledger) when it judges the canary against baseline; only tasks accepted since the"
+                            + " canary's variant was last set count.")
+            .define(CANARY_ROLLBACK_MIN_TASKS, Type.INT, RollbackRule.DEFAULT_MIN_TASKS, Range.atLeast(1),
+                    Importance.MEDIUM, "Finished canary tasks within the window before the canary is judged at all.")
+            .define(CANARY_ROLLBACK_MAX_ERROR_RATE, Type.DOUBLE, RollbackRule.DEFAULT_MAX_ERROR_RATE, Range.between(0, 1),
+                    Importance.MEDIUM, "Share of canary tasks ending FAILED or PARTIAL above which the canary is rolled"
+                            + " back (canary.percent=0, updatedBy=" + ControlSettings.AUTO_ROLLBACK + ").")
+            .define(CANARY_ROLLBACK_MAX_FALLBACK_RATE, Type.DOUBLE, RollbackRule.DEFAULT_MAX_FALLBACK_RATE,
+                    Range.between(0, 1), Importance.MEDIUM,
+                    "Share of canary tasks falling back to the sequential chain above which the canary is rolled back.")
+            .define(CANARY_CHECK_INTERVAL_MS, Type.LONG, CanaryDecider.DEFAULT_CHECK_INTERVAL.toMillis(),
+                    Range.atLeast(10), Importance.LOW, "How often the decision-maker judges a live canary and its ramp.")
             .define(WORKER_ID, Type.STRING, null, Importance.LOW,
                     "Name of this worker process in results; defaults to <host>-<pid>.")
+            .define(WORKER_VARIANT, Type.STRING, ControlSettings.BASELINE, Importance.MEDIUM,
+                    "Release variant this process's workers serve (one of the spec's releases, or baseline): they read"
+                            + " persona.<name>.<variant> in share groups of their own, with the variant's persona"
+                            + " settings, so a new worker build can be canaried as well as a new prompt or model.")
             .define(WORKER_PERSONAS, Type.LIST, List.of(), Importance.MEDIUM,
                     "Personas this process serves; empty for every persona the pipeline spec sends requests to.")
             .define(WORKER_MAX_IN_FLIGHT, Type.INT, 512, Range.atLeast(1), Importance.HIGH,
@@ -330,6 +358,12 @@ public final class DialecticConfig extends AbstractConfig {
                 "memory".equals(getString(ORCHESTRATOR_STORES)),
                 Duration.ofMillis(getLong(ORCHESTRATOR_STAGE_ATTEMPT_TIMEOUT_MS)),
                 getInt(ORCHESTRATOR_STAGE_MAX_ATTEMPTS));
+    }
+
+    /** When the canary's decision-maker rolls a canary back. */
+    public RollbackRule rollbackRule() {
+        return new RollbackRule(getDouble(CANARY_ROLLBACK_MAX_ERROR_RATE), getDouble(CANARY_ROLLBACK_MAX_FALLBACK_RATE),
+                getInt(CANARY_ROLLBACK_MIN_TASKS), Duration.ofMillis(getLong(CANARY_WINDOW_MS)));
     }
 
     /** The Streams application id. */

@@ -2,6 +2,10 @@ package dev.dialectic.app;
 
 import dev.dialectic.api.ApiServer;
 import dev.dialectic.api.ApiSettings;
+import dev.dialectic.canary.ControlRules;
+import dev.dialectic.canary.ControlSettings;
+import dev.dialectic.canary.live.CanaryDecider;
+import dev.dialectic.canary.live.ControlReader;
 import dev.dialectic.metrics.DialecticMetrics;
 import dev.dialectic.metrics.WorkerMeters;
 import dev.dialectic.orchestrator.OrchestratorSettings;
@@ -29,6 +33,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -44,31 +49,48 @@ public final class DialecticService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DialecticService.class);
     private static final Duration REACH_TIMEOUT = Duration.ofSeconds(15);
+    /** Longest the orchestrator waits at start to read the canary's settings in force from {@code control}. */
+    private static final Duration CONTROL_CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
     private final SchemaRegistryClient registry;
     private final KafkaStreams orchestrator;
     private final Workers workers;
     private final ApiServer api;
     private final DialecticMetrics metrics;
+    private final ControlReader control;
+    private final CanaryDecider decider;
 
     private DialecticService(SchemaRegistryClient registry, KafkaStreams orchestrator, Workers workers, ApiServer api,
-            DialecticMetrics metrics) {
+            DialecticMetrics metrics, ControlReader control, CanaryDecider decider) {
         this.registry = registry;
         this.orchestrator = orchestrator;
         this.workers = workers;
         this.api = api;
         this.metrics = metrics;
+        this.control = control;
+        this.decider = decider;
     }
 
     /** Starts what {@code config} asks for; returns once everything is started (not necessarily RUNNING). */
     public static DialecticService start(DialecticConfig config) {
         PipelineSpec spec = config.pipelineSpec(); // first: a spec that cannot work stops the start before any I/O
-        List<String> served = config.personas(spec);
+        String variant = config.getString(DialecticConfig.WORKER_VARIANT);
+        PipelineSpec workerSpec = releaseSpec(spec, variant);
+        List<String> served = config.personas(workerSpec);
         SchemaRegistryClient registry = registryClient(config);
         Topics topics = topics(config, registry);
         Set<String> personas = new LinkedHashSet<>(spec.requestedPersonas());
-        personas.addAll(served);
-        List<Topic<?, ?>> all = topics.all(personas);
+        if (ControlSettings.BASELINE.equals(variant)) {
+            personas.addAll(served);
+        }
+        List<Topic<?, ?>> all = new ArrayList<>(topics.all(personas));
+        for (String release : spec.releases().keySet()) { // every variant's requests have topics before a canary starts
+            Set<String> releasePersonas = new LinkedHashSet<>(spec.forRelease(release).requestedPersonas());
+            if (release.equals(variant)) {
+                releasePersonas.addAll(served);
+            }
+            releasePersonas.forEach(persona -> all.add(topics.persona(persona, release)));
+        }
         List<Topic<?, ?>> joined = new ArrayList<>(List.of(topics.tasks(), topics.personaResults()));
         try (Admin admin = Admin.create(config.clientConfig())) {
             checkReachable(admin, registry, config);
@@ -80,6 +102,8 @@ public final class DialecticService implements AutoCloseable {
 
         KafkaStreams streams = null;
         Workers workers = null;
+        ControlReader control = null;
+        CanaryDecider decider = null;
         ApiSettings apiSettings = config.apiSettings();
         // The API binds first: Kafka Streams must be told its address to route interactive queries.
         DialecticMetrics metrics = apiSettings.enabled() ? new DialecticMetrics() : null;
@@ -92,8 +116,13 @@ public final class DialecticService implements AutoCloseable {
                 streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
             }
             if (config.runs(DialecticConfig.ROLE_ORCHESTRATOR)) {
-                streams = new KafkaStreams(OrchestratorTopology.build(topics, config.orchestratorSettings(), spec),
-                        streamsConfig);
+                ControlRules rules = new ControlRules(spec.releases().keySet(), topics.tasks().partitions());
+                control = ControlReader.start(config.clientConfig(), topics, rules, CONTROL_CATCH_UP_TIMEOUT);
+                decider = CanaryDecider.start(config.clientConfig(), topics, rules, config.rollbackRule(),
+                        Duration.ofMillis(config.getLong(DialecticConfig.CANARY_CHECK_INTERVAL_MS)), control,
+                        config.workerSettings().workerId());
+                streams = new KafkaStreams(OrchestratorTopology.build(topics, config.orchestratorSettings(), spec,
+                        control), streamsConfig);
                 streams.setUncaughtExceptionHandler(e -> {
                     log.error("orchestrator stream thread failed; replacing it (state is restored from changelogs)", e);
                     return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -101,9 +130,9 @@ public final class DialecticService implements AutoCloseable {
                 streams.start();
             }
             if (config.runs(DialecticConfig.ROLE_WORKERS)) {
-                ModelsConfig models = new ModelsConfig(config, spec);
+                ModelsConfig models = new ModelsConfig(config, workerSpec);
                 List<PersonaProfile> profiles = served.stream().map(models::profile).toList();
-                workers = Workers.start(profiles, config.workerSettings(), topics, config.clientConfig(),
+                workers = Workers.start(profiles, variant, config.workerSettings(), topics, config.clientConfig(),
                         config.shareGroupSettings(), Duration.ofMillis(config.getLong(DialecticConfig.WORKER_SHUTDOWN_GRACE_MS)));
             }
             if (api != null) {
@@ -114,7 +143,7 @@ public final class DialecticService implements AutoCloseable {
                 if (workers != null) {
                     WorkerMeters.bind(workers, metrics.registry());
                     String workerId = config.workerSettings().workerId();
-                    served.forEach(persona -> workerGroups.put(PersonaWorker.groupId(topics, persona),
+                    served.forEach(persona -> workerGroups.put(PersonaWorker.groupId(topics, persona, variant),
                             PersonaWorker.clientIdPrefix(workerId, persona)));
                 }
                 OrchestratorSettings orchestrator = config.orchestratorSettings();
@@ -131,13 +160,28 @@ public final class DialecticService implements AutoCloseable {
             if (streams != null) {
                 streams.close(Duration.ofSeconds(30));
             }
+            if (decider != null) {
+                decider.close();
+            }
+            if (control != null) {
+                control.close();
+            }
             if (metrics != null) {
                 metrics.close();
             }
             registry.close();
             throw e;
         }
-        return new DialecticService(registry, streams, workers, api, metrics);
+        return new DialecticService(registry, streams, workers, api, metrics, control, decider);
+    }
+
+    /** The spec that a worker of release variant {@code variant} serves. */
+    private static PipelineSpec releaseSpec(PipelineSpec spec, String variant) {
+        try {
+            return spec.forRelease(variant);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(DialecticConfig.WORKER_VARIANT + ": " + e.getMessage());
+        }
     }
 
     /** Fails fast, in one line, when the broker or the registry cannot be reached (instead of timing out later). */
@@ -165,6 +209,16 @@ public final class DialecticService implements AutoCloseable {
     /** The orchestrator's Kafka Streams instance, if this process runs it. */
     public KafkaStreams orchestrator() {
         return orchestrator;
+    }
+
+    /** The canary's settings in force, read from {@code control}, if this process runs the orchestrator. */
+    public ControlReader canary() {
+        return control;
+    }
+
+    /** The canary's decision-maker of this process (deciding or standing by), if it runs the orchestrator. */
+    public CanaryDecider canaryDecider() {
+        return decider;
     }
 
     /** The HTTP API, if this process serves it. */
@@ -234,6 +288,12 @@ public final class DialecticService implements AutoCloseable {
         }
         if (orchestrator != null) {
             orchestrator.close(Duration.ofSeconds(30));
+        }
+        if (decider != null) {
+            decider.close();
+        }
+        if (control != null) {
+            control.close();
         }
         if (metrics != null) {
             metrics.close();

@@ -53,6 +53,12 @@ public record OrchestratorSettings(
                 Duration.ofMillis(500), false, DEFAULT_STAGE_ATTEMPT_TIMEOUT, DEFAULT_STAGE_MAX_ATTEMPTS);
     }
 
+    /** These settings with {@code mode} for tasks that name none (a release variant's own mode). */
+    public OrchestratorSettings withDefaultMode(Mode mode) {
+        return new OrchestratorSettings(mode, taskTimeout, maxGoalChars, maxContextChars, retention, timerInterval,
+                inMemoryStores, stageAttemptTimeout, stageMaxAttempts);
+    }
+
     private static void requirePositive(Duration duration, String name) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, got " + duration);

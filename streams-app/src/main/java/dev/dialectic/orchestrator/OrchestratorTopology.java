@@ -1,11 +1,17 @@
 package dev.dialectic.orchestrator;
 
+import dev.dialectic.canary.CanaryState;
+import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.TaskState;
 import dev.dialectic.serde.AvroSerde;
 import dev.dialectic.spec.PipelineSpec;
 import dev.dialectic.spec.SpecLoader;
+import dev.dialectic.tasks.Mode;
 import dev.dialectic.topics.Topics;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
@@ -43,14 +49,31 @@ public final class OrchestratorTopology {
         return build(topics, settings, SpecLoader.defaultSpec());
     }
 
-    /** The topology running {@code spec}'s pipeline. */
+    /** The topology running {@code spec}'s pipeline, without canary: every task runs on baseline. */
     public static Topology build(Topics topics, OrchestratorSettings settings, PipelineSpec spec) {
+        return build(topics, settings, spec, () -> CanaryState.INITIAL);
+    }
+
+    /**
+     * The topology running {@code spec}'s pipeline and its release variants: a task accepted from a canary partition
+     * of {@code tasks} (as {@code canary} says at that moment) runs the canary variant's overlay of the spec, and its
+     * requests go to that variant's persona topics.
+     *
+     * @param canary the canary's settings in force, asked at every task's acceptance (cheap, thread-safe)
+     */
+    public static Topology build(Topics topics, OrchestratorSettings settings, PipelineSpec spec,
+            Supplier<CanaryState> canary) {
+        Map<String, TaskLifecycle> lifecycles = new HashMap<>();
+        lifecycles.put(ControlSettings.BASELINE, new TaskLifecycle(settings, spec));
+        spec.releases().forEach((name, release) -> lifecycles.put(name, new TaskLifecycle(release.mode() == null
+                ? settings : settings.withDefaultMode(Mode.parse(release.mode()).orElseThrow()),
+                spec.forRelease(name), name)));
         Topology topology = new Topology();
         topology.addSource("tasks-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.tasks().name());
         topology.addSource("persona-results-source", Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer(), topics.personaResults().name());
-        topology.addProcessor(STATE_MACHINE, () -> new TaskProcessor(topics, settings, new TaskLifecycle(settings, spec)),
+        topology.addProcessor(STATE_MACHINE, () -> new TaskProcessor(topics, settings, lifecycles, canary),
                 "tasks-source", "persona-results-source");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(
@@ -62,7 +85,8 @@ public final class OrchestratorTopology {
         Serializer<PersonaRequest> requests =
                 topics.persona(spec.stages().getFirst().persona()).valueSerde().serializer();
         topology.addSink(REQUESTS_SINK,
-                (key, request, context) -> topics.persona(((PersonaRequest) request).getPersona()).name(),
+                (key, request, context) -> topics.persona(((PersonaRequest) request).getPersona(),
+                        ((PersonaRequest) request).getVariant()).name(),
                 Serdes.String().serializer(), erase(requests), STATE_MACHINE);
         topology.addSink(RESULTS_SINK, topics.results().name(), Serdes.String().serializer(),
                 erase(topics.results().valueSerde().serializer()), STATE_MACHINE);

@@ -1,5 +1,6 @@
 package dev.dialectic.orchestrator;
 
+import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.orchestrator.policy.AdaptiveMode;
 import dev.dialectic.orchestrator.policy.Complexity;
 import dev.dialectic.orchestrator.policy.FallbackPolicy;
@@ -60,9 +61,16 @@ final class TaskLifecycle {
     private final ResonanceParser resonance;
     private final PersonaRouter router;
     private final ReRequests reRequests;
+    private final String variant;
 
     TaskLifecycle(OrchestratorSettings settings, PipelineSpec spec) {
+        this(settings, spec, ControlSettings.BASELINE);
+    }
+
+    /** The life of tasks that run release variant {@code variant}, whose pipeline is {@code spec}. */
+    TaskLifecycle(OrchestratorSettings settings, PipelineSpec spec, String variant) {
         this.settings = settings;
+        this.variant = variant;
         this.validator = new TaskValidator(settings);
         pipelines.put(Mode.PARALLEL, Pipeline.of(spec, Mode.PARALLEL));
         pipelines.put(Mode.SEQUENTIAL, Pipeline.of(spec, Mode.SEQUENTIAL));
@@ -82,11 +90,19 @@ final class TaskLifecycle {
      * single result stands).
      */
     Transition onTask(String key, Task task, TaskState known, long now) {
+        return onTask(key, task, known, now, null);
+    }
+
+    /**
+     * A task read under record key {@code key}, as {@link #onTask(String, Task, TaskState, long)}; an accepted task
+     * runs this lifecycle's variant, and {@code routing} (if not null) says in its ledger why.
+     */
+    Transition onTask(String key, Task task, TaskState known, long now, String routing) {
         var rejection = validator.rejection(key, task);
         if (rejection.isPresent()) {
             return Transition.rejected(rejection.get());
         }
-        return known != null ? Transition.ignored() : accept(task, now);
+        return known != null ? Transition.ignored() : accept(task, now, routing);
     }
 
     /** A persona's answer (or failure) for the task whose stored state is {@code state}, if it is known. */
@@ -162,12 +178,15 @@ final class TaskLifecycle {
         };
     }
 
-    private Transition accept(Task task, long now) {
+    private Transition accept(Task task, long now, String routing) {
         Transition.Effects out = new Transition.Effects();
         Mode requested = task.getMode() == null ? settings.defaultMode() : Mode.parse(task.getMode()).orElseThrow();
         Mode mode = requested;
         Double complexity = null;
         List<String> notes = new ArrayList<>();
+        if (routing != null) {
+            notes.add(routing);
+        }
         if (requested == Mode.ADAPTIVE) {
             Complexity scored = Complexity.of(task);
             mode = adaptive.choose(scored);
@@ -194,7 +213,7 @@ final class TaskLifecycle {
         TaskLedger ledger = TaskLedger.newBuilder()
                 .setTaskId(task.getTaskId())
                 .setGoal(task.getGoal())
-                .setVariant("baseline")
+                .setVariant(variant)
                 .setMode(mode.wireName())
                 .setStatus(TaskStatus.ACCEPTED)
                 .setSubmittedAt(task.getSubmittedAt())

@@ -1,5 +1,7 @@
 package dev.dialectic.orchestrator;
 
+import dev.dialectic.canary.CanaryState;
+import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.PersonaResult;
 import dev.dialectic.schema.Task;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -47,7 +50,9 @@ final class TaskProcessor implements Processor<byte[], byte[], Object, Object> {
 
     private final Topics topics;
     private final OrchestratorSettings settings;
-    private final TaskLifecycle lifecycle;
+    private final Map<String, TaskLifecycle> lifecycles;
+    private final TaskLifecycle baseline;
+    private final Supplier<CanaryState> canary;
     private final Deserializer<Task> taskDeserializer;
     private final Deserializer<PersonaResult> resultDeserializer;
 
@@ -66,10 +71,17 @@ final class TaskProcessor implements Processor<byte[], byte[], Object, Object> {
         }
     };
 
-    TaskProcessor(Topics topics, OrchestratorSettings settings, TaskLifecycle lifecycle) {
+    /**
+     * @param lifecycles the lifecycle of each release variant's tasks, {@code baseline}'s among them
+     * @param canary the canary's settings in force now, read at each task's acceptance
+     */
+    TaskProcessor(Topics topics, OrchestratorSettings settings, Map<String, TaskLifecycle> lifecycles,
+            Supplier<CanaryState> canary) {
         this.topics = topics;
         this.settings = settings;
-        this.lifecycle = lifecycle;
+        this.lifecycles = Map.copyOf(lifecycles);
+        this.baseline = lifecycles.get(ControlSettings.BASELINE);
+        this.canary = canary;
         this.taskDeserializer = topics.tasks().valueSerde().deserializer();
         this.resultDeserializer = topics.personaResults().valueSerde().deserializer();
     }
@@ -123,7 +135,25 @@ final class TaskProcessor implements Processor<byte[], byte[], Object, Object> {
             return;
         }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        apply(lifecycle.onTask(key, task, state(task.getTaskId()), context.currentSystemTimeMs()), record, source);
+        // The variant is chosen here, once: the task's state keeps it, so the task finishes on it whatever the
+        // control topic says later, and a task processed again after a crash finds its state and is ignored.
+        CanaryState control = canary.get();
+        int partitions = topics.tasks().partitions();
+        String variant = control.variantOf(source.partition(), partitions);
+        TaskLifecycle lifecycle = lifecycles.get(variant);
+        String routing = control.variant().isEmpty() ? null : "canary: partition " + source.partition()
+                + " of tasks runs " + variant + "; " + control.describe(partitions);
+        if (lifecycle == null) { // the control reader refuses such a variant; only a spec changed under a live canary
+            lifecycle = baseline;
+            routing = "canary: variant '" + variant + "' is not in this instance's spec; the task runs on baseline";
+        }
+        apply(lifecycle.onTask(key, task, state(task.getTaskId()), context.currentSystemTimeMs(), routing), record,
+                source);
+    }
+
+    /** The lifecycle of the task whose stored state is {@code state}: its variant's, baseline's for an unknown one. */
+    private TaskLifecycle lifecycle(TaskState state) {
+        return state == null ? baseline : lifecycles.getOrDefault(state.getLedger().getVariant(), baseline);
     }
 
     private void onResult(Record<byte[], byte[]> record, RecordMetadata source) {
@@ -138,13 +168,15 @@ final class TaskProcessor implements Processor<byte[], byte[], Object, Object> {
             deadLetter(record, source, "value is empty (a tombstone is not a result)");
             return;
         }
-        apply(lifecycle.onResult(state(result.getTaskId()), result, context.currentSystemTimeMs()), record, source);
+        TaskState state = state(result.getTaskId());
+        apply(lifecycle(state).onResult(state, result, context.currentSystemTimeMs()), record, source);
     }
 
     /** Hands every due timer to the lifecycle (at most a bounded number per punctuation). */
     private void fireTimers(long now) {
         for (Timer timer : timers.takeDue(now, MAX_TIMERS_PER_PUNCTUATION)) {
-            apply(lifecycle.onTimer(state(timer.taskId()), timer, now), null, null);
+            TaskState state = state(timer.taskId());
+            apply(lifecycle(state).onTimer(state, timer, now), null, null);
         }
     }
 

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.dialectic.canary.ControlSettings;
+import dev.dialectic.tasks.Mode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,7 +92,7 @@ public final class SpecLoader {
         try {
             spec = MAPPER.readValue(text, PipelineSpec.class);
         } catch (JsonMappingException e) {
-            throw new SpecException(locations.at(e.getLocation()) + path(e.getPath()) + problem(e), e);
+            throw new SpecException(locations.at(e.getLocation()) + path(e.getPath()) + problem(e) + hint(e), e);
         } catch (JsonProcessingException e) {
             throw new SpecException(locations.at(e.getLocation()) + " " + e.getOriginalMessage(), e);
         }
@@ -140,6 +142,16 @@ public final class SpecLoader {
         String message = e.getOriginalMessage();
         int cut = message.indexOf(" at [Source");
         return ": " + (cut > 0 ? message.substring(0, cut) : message);
+    }
+
+    /** Canary variants and a stage's resonance variants are easily confused; say where each belongs. */
+    private static String hint(JsonMappingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown && unknown.getPath().size() == 1
+                && "variants".equals(unknown.getPropertyName())) {
+            return " (release variants for canaries are declared under the top-level key 'releases'; 'variants' lists"
+                    + " a stage's persona alternatives chosen by resonance)";
+        }
+        return "";
     }
 
     private static String path(List<JsonMappingException.Reference> references) {
@@ -206,20 +218,27 @@ public final class SpecLoader {
 
         private final PipelineSpec spec;
         private final Locations locations;
+        /** Where in the file {@link #spec} comes from: empty for the spec, {@code releases.<name>.} for a release's. */
+        private final String prefix;
 
         Checker(PipelineSpec spec, Locations locations) {
+            this(spec, locations, "");
+        }
+
+        private Checker(PipelineSpec spec, Locations locations, String prefix) {
             this.spec = spec;
             this.locations = locations;
+            this.prefix = prefix;
         }
 
         private SpecException fail(String path, String problem) {
-            return new SpecException(locations.at(path) + ": " + problem, null);
+            return new SpecException(locations.at(prefix + path) + ": " + problem, null);
         }
 
         /** A failure at a persona's setting, whose key contains dots and so is one segment of the place. */
         private SpecException failAtSetting(String persona, String key, String problem) {
-            return new SpecException(locations.at("/personas/" + persona + "/" + key,
-                    "personas." + persona + "." + key) + ": " + problem, null);
+            return new SpecException(locations.at("/" + prefix.replace('.', '/') + "personas/" + persona + "/" + key,
+                    prefix + "personas." + persona + "." + key) + ": " + problem, null);
         }
 
         void check() {
@@ -282,6 +301,47 @@ public final class SpecLoader {
             checkOneFinalStage(byName);
             checkPlaceholders();
             checkPolicies();
+            checkReleases();
+        }
+
+        /**
+         * Each release: a name that can be part of a topic name, a known mode, settings of the spec's personas only,
+         * and, laid over the spec, policies and prompt placeholders that work.
+         */
+        private void checkReleases() {
+            spec.releases().forEach((name, release) -> {
+                if (!name.matches("[A-Za-z0-9_-]+")) {
+                    throw fail("releases", "a release's name is letters, digits, '_' and '-' (it names topics), got '"
+                            + name + "'");
+                }
+                String at = "releases." + name;
+                if (name.equals(ControlSettings.BASELINE)) {
+                    throw fail(at, "'baseline' is the spec itself; give the release another name");
+                }
+                if (release.mode() != null && Mode.parse(release.mode()).isEmpty()) {
+                    throw fail(at + ".mode", "unknown mode '" + release.mode()
+                            + "' (expected parallel, sequential or adaptive)");
+                }
+                Checker own = new Checker(spec, locations, at + ".");
+                release.personas().forEach((persona, settings) -> {
+                    if (!spec.personas().containsKey(persona)) {
+                        throw own.fail("personas", "unknown persona '" + persona + "' (a release changes the spec's"
+                                + " personas: " + String.join(", ", spec.personas().keySet()) + ")");
+                    }
+                    settings.forEach((key, value) -> PersonaSettings.problem(key, value).ifPresent(problem -> {
+                        throw own.failAtSetting(persona, key, problem);
+                    }));
+                });
+                PipelineSpec overlaid;
+                try {
+                    overlaid = spec.forRelease(name);
+                } catch (IllegalArgumentException e) {
+                    throw fail(at + ".policies", e.getMessage());
+                }
+                Checker effective = new Checker(overlaid, locations, at + ".");
+                effective.checkPlaceholders();
+                effective.checkPolicies();
+            });
         }
 
         private void requirePersona(String persona, String path) {

@@ -1,5 +1,6 @@
 package dev.dialectic.worker;
 
+import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.llm.LlmProvider;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.topics.Topics;
@@ -35,20 +36,24 @@ public final class PersonaWorker implements AutoCloseable {
     private final Semaphore capacity;
     private final AtomicInteger running = new AtomicInteger();
 
-    PersonaWorker(PersonaProfile profile, WorkerSettings settings, Topics topics, WorkerOutput output,
+    /**
+     * A worker for {@code profile}'s persona in release variant {@code variant}: it reads
+     * {@link Topics#persona(String, String)} in the share group {@link #groupId(Topics, String, String)}.
+     */
+    PersonaWorker(PersonaProfile profile, String variant, WorkerSettings settings, Topics topics, WorkerOutput output,
             AnsweredRequests answered, Map<String, Object> consumerConfig, Function<Map<String, Object>, ShareConsumer<byte[], byte[]>> consumers,
             Duration shutdownGrace) {
         this.profile = profile;
         this.capacity = new Semaphore(settings.maxInFlight());
         Semaphore overdraft = new Semaphore(settings.maxInFlight());
-        String topic = topics.persona(profile.persona()).name();
-        Deserializer<PersonaRequest> requests = topics.persona(profile.persona()).valueSerde().deserializer();
+        String topic = topics.persona(profile.persona(), variant).name();
+        Deserializer<PersonaRequest> requests = topics.persona(profile.persona(), variant).valueSerde().deserializer();
         Clock clock = Clock.systemUTC();
         ModelCall modelCall = new ModelCall(profile, settings.callTimeout(), settings.retry(), modelCalls, clock,
                 Thread::sleep);
         for (int i = 0; i < settings.consumers(); i++) {
             Map<String, Object> config = new HashMap<>(consumerConfig);
-            config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics, profile.persona()));
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics, profile.persona(), variant));
             config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix(settings.workerId(), profile.persona()) + i);
             config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchSize());
             config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
@@ -77,7 +82,12 @@ public final class PersonaWorker implements AutoCloseable {
 
     /** The share group of {@code persona}'s workers. */
     public static String groupId(Topics topics, String persona) {
-        return topics.prefix() + "worker." + persona;
+        return groupId(topics, persona, ControlSettings.BASELINE);
+    }
+
+    /** The share group of {@code persona}'s workers in release variant {@code variant}. */
+    public static String groupId(Topics topics, String persona, String variant) {
+        return topics.prefix() + "worker." + persona + (ControlSettings.BASELINE.equals(variant) ? "" : "." + variant);
     }
 
     /** The start of the client id of every share consumer of {@code persona} in worker process {@code workerId}. */

@@ -1,5 +1,6 @@
 package dev.dialectic.worker;
 
+import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.llm.LlmProvider;
 import dev.dialectic.topics.Topic;
 import dev.dialectic.topics.Topics;
@@ -60,10 +61,19 @@ public final class Workers implements AutoCloseable {
      */
     public static Workers start(Collection<PersonaProfile> profiles, WorkerSettings settings, Topics topics,
             Map<String, Object> clientConfig, Map<String, String> groupSettings, Duration shutdownGrace) {
+        return start(profiles, ControlSettings.BASELINE, settings, topics, clientConfig, groupSettings, shutdownGrace);
+    }
+
+    /**
+     * Starts one {@link PersonaWorker} per profile, serving release variant {@code variant}: its persona topics, in
+     * share groups of its own.
+     */
+    public static Workers start(Collection<PersonaProfile> profiles, String variant, WorkerSettings settings,
+            Topics topics, Map<String, Object> clientConfig, Map<String, String> groupSettings, Duration shutdownGrace) {
         boolean deadLetters;
         try (Admin admin = Admin.create(clientConfig)) {
             deadLetters = configureGroups(admin, topics,
-                    profiles.stream().map(PersonaProfile::persona).toList(), groupSettings);
+                    profiles.stream().map(PersonaProfile::persona).toList(), variant, groupSettings);
         }
         Map<String, Object> producerConfig = new HashMap<>(clientConfig);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -79,7 +89,7 @@ public final class Workers implements AutoCloseable {
             workers.unserved.start();
         }
         for (PersonaProfile profile : profiles) {
-            PersonaWorker worker = new PersonaWorker(profile, settings, topics, output, workers.answered, clientConfig,
+            PersonaWorker worker = new PersonaWorker(profile, variant, settings, topics, output, workers.answered, clientConfig,
                     PersonaWorker::kafkaConsumer, shutdownGrace);
             worker.start();
             workers.workers.add(worker);
@@ -102,9 +112,15 @@ public final class Workers implements AutoCloseable {
      */
     public static boolean configureGroups(Admin admin, Topics topics, Collection<String> personas,
             Map<String, String> groupSettings) {
+        return configureGroups(admin, topics, personas, ControlSettings.BASELINE, groupSettings);
+    }
+
+    /** As {@link #configureGroups(Admin, Topics, Collection, Map)}, for the groups of release variant {@code variant}. */
+    public static boolean configureGroups(Admin admin, Topics topics, Collection<String> personas, String variant,
+            Map<String, String> groupSettings) {
         boolean deadLetters = ensureDeadLetterTopic(admin, topics.personaDeadLetters());
         for (String persona : personas) {
-            String groupId = PersonaWorker.groupId(topics, persona);
+            String groupId = PersonaWorker.groupId(topics, persona, variant);
             if (deadLetters) {
                 Map<String, String> withDeadLetters = new HashMap<>(groupSettings);
                 withDeadLetters.put(DEAD_LETTER_TOPIC_CONFIG, topics.personaDeadLetters().name());
