@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -166,7 +167,7 @@ public final class CanaryDecider implements AutoCloseable {
                 }
                 if (deciding) {
                     readLedger();
-                    Instant now = clock.instant();
+                    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // as control records keep it
                     if (!now.isBefore(nextCheck)) {
                         nextCheck = now.plus(interval);
                         decide(now);
