@@ -99,7 +99,8 @@ public final class CanaryClient {
         try (KafkaProducer<String, Control> producer = new KafkaProducer<>(config, new StringSerializer(), values)) {
             List<Future<?>> sent = new ArrayList<>();
             for (Setting setting : settings) {
-                sent.add(producer.send(new ProducerRecord<>(topics.control().name(), setting.name(), setting.toControl())));
+                sent.add(producer.send(new ProducerRecord<>(topics.control().name(), setting.name(),
+                        setting.toControl())));
             }
             for (var future : sent) {
                 future.get();
@@ -147,8 +148,8 @@ public final class CanaryClient {
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic);
         if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " does not exist; start the Dialectic service (it creates"
-                    + " its topics) or check the topic prefix");
+            throw new IllegalStateException("topic " + topic + " does not exist; start the Dialectic service (it"
+                    + " creates its topics) or check the topic prefix");
         }
         return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
     }
@@ -161,8 +162,8 @@ public final class CanaryClient {
             if (!records.isEmpty()) {
                 deadline = System.nanoTime() + NO_PROGRESS.toNanos();
             } else if (System.nanoTime() > deadline) {
-                throw new TimeoutException("reading " + end.keySet() + " made no progress for " + NO_PROGRESS.toSeconds()
-                        + " s");
+                throw new TimeoutException("reading " + end.keySet() + " made no progress for "
+                        + NO_PROGRESS.toSeconds() + " s");
             }
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {

@@ -48,8 +48,8 @@ public final class CanaryDecisions {
             boolean held = !now.isBefore(step.get().updatedAt().plus(ramp.hold()));
             ramp.next(percent.get()).filter(next -> held).ifPresent(next -> decisions.add(new Setting(
                     ControlSettings.PERCENT, next.toPlainString(), now, ControlSettings.AUTO_RAMP,
-                    "canary '" + variant + "' held " + percent.get().toPlainString() + "% for " + Durations.format(ramp.hold())
-                            + ": " + judgement.reason())));
+                    "canary '" + variant + "' held " + percent.get().toPlainString() + "% for "
+                            + Durations.format(ramp.hold()) + ": " + judgement.reason())));
         }
         return decisions;
     }

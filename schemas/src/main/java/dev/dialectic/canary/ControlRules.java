@@ -79,8 +79,8 @@ public record ControlRules(Set<String> variants, int partitionCount) {
 
     private Optional<String> variantProblem(String value) {
         if (value.equals(ControlSettings.BASELINE)) {
-            return Optional.of(ControlSettings.VARIANT + ": 'baseline' is the spec itself, not a canary; name one of the"
-                    + " spec's releases" + known());
+            return Optional.of(ControlSettings.VARIANT + ": 'baseline' is the spec itself, not a canary; name one of"
+                    + " the spec's releases" + known());
         }
         if (!value.matches("[A-Za-z0-9_-]+")) {
             return Optional.of(ControlSettings.VARIANT + ": a variant's name is letters, digits, '_' and '-', got '"
@@ -116,8 +116,8 @@ public record ControlRules(Set<String> variants, int partitionCount) {
         try {
             for (int partition : CanaryState.partitions(value)) {
                 if (partition >= partitionCount) {
-                    return Optional.of(ControlSettings.PARTITIONS + ": partition " + partition + " of tasks does not exist"
-                            + " (it has " + partitionCount + ": 0-" + (partitionCount - 1) + ")");
+                    return Optional.of(ControlSettings.PARTITIONS + ": partition " + partition + " of tasks does not"
+                            + " exist (it has " + partitionCount + ": 0-" + (partitionCount - 1) + ")");
                 }
             }
             return Optional.empty();

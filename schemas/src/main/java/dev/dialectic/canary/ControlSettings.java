@@ -8,7 +8,8 @@ public final class ControlSettings {
     /** The release variant of the spec that the canary partitions run; unset: no canary. */
     public static final String VARIANT = "canary.variant";
     /**
-     * Share of tasks for the canary, 0 to 100: the lowest ⌈partitions × percent / 100⌉ partitions of {@code tasks}.
+     * Share of tasks for the canary, 0 to 100: the lowest ⌈partitions × percent / 100⌉ partitions of
+     * {@code tasks}.
      * The newer of this and {@link #PARTITIONS} is in force.
      */
     public static final String PERCENT = "canary.percent";

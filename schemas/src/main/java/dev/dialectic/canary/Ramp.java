@@ -85,7 +85,10 @@ public record Ramp(List<BigDecimal> steps, Duration hold) {
     /** The hold as {@link Durations#parse} reads it back: {@code 10m}, {@code 90s}, {@code 1500ms}. */
     private String holdText() {
         long millis = hold.toMillis();
-        return millis % 60_000 == 0 ? millis / 60_000 + "m" : millis % 1_000 == 0 ? millis / 1_000 + "s" : millis + "ms";
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1_000 == 0 ? millis / 1_000 + "s" : millis + "ms";
     }
 
     private static String format(List<BigDecimal> steps) {

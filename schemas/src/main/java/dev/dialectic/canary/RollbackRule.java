@@ -32,7 +32,8 @@ public record RollbackRule(double maxErrorRate, double maxFallbackRate, int minT
 
     public RollbackRule {
         if (!(maxErrorRate >= 0 && maxErrorRate <= 1) || !(maxFallbackRate >= 0 && maxFallbackRate <= 1)) {
-            throw new IllegalArgumentException("rates are from 0 to 1, got " + maxErrorRate + " and " + maxFallbackRate);
+            throw new IllegalArgumentException("rates are from 0 to 1, got " + maxErrorRate + " and "
+                    + maxFallbackRate);
         }
         if (minTasks < 1) {
             throw new IllegalArgumentException("at least one task is needed to judge, got " + minTasks);

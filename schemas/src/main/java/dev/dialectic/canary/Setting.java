@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param name the setting, also the record's key (see {@link ControlSettings})
  * @param value its value, as text
  * @param updatedAt when it was set
- * @param updatedBy who or what set it: a user, {@value ControlSettings#AUTO_ROLLBACK}, {@value ControlSettings#AUTO_RAMP}
+ * @param updatedBy who or what set it: a user, {@value ControlSettings#AUTO_ROLLBACK},
+ *     {@value ControlSettings#AUTO_RAMP}
  * @param reason why it was set, if anyone said
  */
 public record Setting(String name, String value, Instant updatedAt, String updatedBy, String reason) {

@@ -187,14 +187,15 @@ public final class DialecticConfig extends AbstractConfig {
                             + " canary's variant was last set count.")
             .define(CANARY_ROLLBACK_MIN_TASKS, Type.INT, RollbackRule.DEFAULT_MIN_TASKS, Range.atLeast(1),
                     Importance.MEDIUM, "Finished canary tasks within the window before the canary is judged at all.")
-            .define(CANARY_ROLLBACK_MAX_ERROR_RATE, Type.DOUBLE, RollbackRule.DEFAULT_MAX_ERROR_RATE, Range.between(0, 1),
-                    Importance.MEDIUM, "Share of canary tasks ending FAILED or PARTIAL above which the canary is rolled"
+            .define(CANARY_ROLLBACK_MAX_ERROR_RATE, Type.DOUBLE, RollbackRule.DEFAULT_MAX_ERROR_RATE,
+                    Range.between(0, 1), Importance.MEDIUM, "Share of canary tasks ending FAILED or PARTIAL above which the canary is rolled"
                             + " back (canary.percent=0, updatedBy=" + ControlSettings.AUTO_ROLLBACK + ").")
             .define(CANARY_ROLLBACK_MAX_FALLBACK_RATE, Type.DOUBLE, RollbackRule.DEFAULT_MAX_FALLBACK_RATE,
                     Range.between(0, 1), Importance.MEDIUM,
                     "Share of canary tasks falling back to the sequential chain above which the canary is rolled back.")
             .define(CANARY_CHECK_INTERVAL_MS, Type.LONG, CanaryDecider.DEFAULT_CHECK_INTERVAL.toMillis(),
-                    Range.atLeast(10), Importance.LOW, "How often the decision-maker judges a live canary and its ramp.")
+                    Range.atLeast(10), Importance.LOW,
+                    "How often the decision-maker judges a live canary and its ramp.")
             .define(WORKER_ID, Type.STRING, null, Importance.LOW,
                     "Name of this worker process in results; defaults to <host>-<pid>.")
             .define(WORKER_VARIANT, Type.STRING, ControlSettings.BASELINE, Importance.MEDIUM,

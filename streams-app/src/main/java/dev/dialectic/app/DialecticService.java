@@ -133,7 +133,8 @@ public final class DialecticService implements AutoCloseable {
                 ModelsConfig models = new ModelsConfig(config, workerSpec);
                 List<PersonaProfile> profiles = served.stream().map(models::profile).toList();
                 workers = Workers.start(profiles, variant, config.workerSettings(), topics, config.clientConfig(),
-                        config.shareGroupSettings(), Duration.ofMillis(config.getLong(DialecticConfig.WORKER_SHUTDOWN_GRACE_MS)));
+                        config.shareGroupSettings(),
+                        Duration.ofMillis(config.getLong(DialecticConfig.WORKER_SHUTDOWN_GRACE_MS)));
             }
             if (api != null) {
                 Map<String, String> workerGroups = new LinkedHashMap<>();

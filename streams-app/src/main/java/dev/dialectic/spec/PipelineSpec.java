@@ -53,7 +53,8 @@ public record PipelineSpec(
         policies = policies == null ? Policies.DEFAULT : policies;
         Map<String, Release> declared = new LinkedHashMap<>();
         if (releases != null) {
-            releases.forEach((name, release) -> declared.put(name, release == null ? new Release(null, null, null) : release));
+            releases.forEach((name, release) ->
+                    declared.put(name, release == null ? new Release(null, null, null) : release));
         }
         releases = Collections.unmodifiableMap(declared);
     }
@@ -150,7 +151,8 @@ public record PipelineSpec(
         Map<String, Release> shownReleases = new LinkedHashMap<>();
         releases.forEach((name, release) -> {
             Map<String, Map<String, String>> overlays = new LinkedHashMap<>();
-            release.personas().forEach((persona, settings) -> overlays.put(persona, PersonaSettings.redacted(settings)));
+            release.personas().forEach((persona, settings) ->
+                    overlays.put(persona, PersonaSettings.redacted(settings)));
             shownReleases.put(name, new Release(release.mode(), overlays, release.policies()));
         });
         return new PipelineSpec(shown, stages, policies, shownReleases);

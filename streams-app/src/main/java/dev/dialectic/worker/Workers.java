@@ -69,7 +69,8 @@ public final class Workers implements AutoCloseable {
      * share groups of its own.
      */
     public static Workers start(Collection<PersonaProfile> profiles, String variant, WorkerSettings settings,
-            Topics topics, Map<String, Object> clientConfig, Map<String, String> groupSettings, Duration shutdownGrace) {
+            Topics topics, Map<String, Object> clientConfig, Map<String, String> groupSettings,
+            Duration shutdownGrace) {
         boolean deadLetters;
         try (Admin admin = Admin.create(clientConfig)) {
             deadLetters = configureGroups(admin, topics,
@@ -89,8 +90,8 @@ public final class Workers implements AutoCloseable {
             workers.unserved.start();
         }
         for (PersonaProfile profile : profiles) {
-            PersonaWorker worker = new PersonaWorker(profile, variant, settings, topics, output, workers.answered, clientConfig,
-                    PersonaWorker::kafkaConsumer, shutdownGrace);
+            PersonaWorker worker = new PersonaWorker(profile, variant, settings, topics, output, workers.answered,
+                    clientConfig, PersonaWorker::kafkaConsumer, shutdownGrace);
             worker.start();
             workers.workers.add(worker);
         }
@@ -115,7 +116,10 @@ public final class Workers implements AutoCloseable {
         return configureGroups(admin, topics, personas, ControlSettings.BASELINE, groupSettings);
     }
 
-    /** As {@link #configureGroups(Admin, Topics, Collection, Map)}, for the groups of release variant {@code variant}. */
+    /**
+     * As {@link #configureGroups(Admin, Topics, Collection, Map)}, for the share groups of release variant
+     * {@code variant}.
+     */
     public static boolean configureGroups(Admin admin, Topics topics, Collection<String> personas, String variant,
             Map<String, String> groupSettings) {
         boolean deadLetters = ensureDeadLetterTopic(admin, topics.personaDeadLetters());

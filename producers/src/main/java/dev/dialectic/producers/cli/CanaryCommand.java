@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,7 +100,7 @@ final class CanaryCommand implements Callable<Integer> {
 
     private int change(CommandSpec command, Author author, ChangeWork changes) {
         return withState(command, (client, canary, rules, state, history, out) -> {
-            Instant now = Instant.now();
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as control records keep it
             List<Setting> settings = changes.settings(state, now, author);
             write(canary, rules, settings);
             CanaryState after = state;
