@@ -170,7 +170,8 @@ public final class DialecticConfig extends AbstractConfig {
             .define(TASK_CONTEXT_MAX_CHARS, Type.INT, 64_000, Range.atLeast(0), Importance.LOW,
                     "Longest context accepted; longer tasks go to the dlq.")
             .define(TASK_RETENTION_MS, Type.LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), Importance.LOW,
-                    "How long a finished task is remembered; re-submitting its id within this time is ignored.")
+                    "How long a finished task is remembered: re-submitting its id within this time is ignored, and"
+                            + " GET /v1/tasks/{id} serves its result and ledger.")
             .define(WORKER_ID, Type.STRING, null, Importance.LOW,
                     "Name of this worker process in results; defaults to <host>-<pid>.")
             .define(WORKER_PERSONAS, Type.LIST, List.of(), Importance.MEDIUM,
