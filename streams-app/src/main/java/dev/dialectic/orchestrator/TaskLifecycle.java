@@ -425,7 +425,7 @@ final class TaskLifecycle {
         });
         ledger.setFinishedAt(Instant.ofEpochMilli(now));
         ledger.setReason(failure);
-        out.result(SynthesisResult.newBuilder()
+        SynthesisResult result = SynthesisResult.newBuilder()
                 .setTaskId(ledger.getTaskId())
                 .setStatus(status)
                 .setText(answer == null ? null : answer.getText())
@@ -439,10 +439,12 @@ final class TaskLifecycle {
                 .setFellBack(ledger.getFallbackStage() != null)
                 .setVerdict(verdict == null ? null : verdict.passed() ? "passed" : "failed")
                 .setVerdictFeedback(verdict == null || verdict.feedback().isEmpty() ? null : verdict.feedback())
-                .build());
+                .build();
+        out.result(result);
 
-        // Keep only what duplicate detection and the ledger need; outputs already left in the result.
+        // Keep what duplicate detection, the ledger and lookups by id need; the outputs live on in the result.
         state.setDone(true);
+        state.setResult(result);
         state.setOutputs(new HashMap<>());
         state.setFeedback(null);
         state.getTask().setContext(null);
