@@ -133,9 +133,10 @@ final class CanaryCommand implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--window", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
-                description = "How far back finished tasks count (default: ${DEFAULT-VALUE}).")
-        private Duration window;
+        @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "How far back finished tasks count (default: the service's default canary.window.ms,"
+                        + " 10m).")
+        private Duration window = RollbackRule.DEFAULT_WINDOW;
 
         @Override
         public Integer call() {
