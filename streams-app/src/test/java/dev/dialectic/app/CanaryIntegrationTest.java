@@ -151,7 +151,8 @@ class CanaryIntegrationTest {
     }
 
     @Test
-    void atTwentyFivePercentOnlyTheCanaryPartitionsRunTheCanaryServedOnlyByItsWorkers() throws Exception {
+    void atTwentyFivePercentOnlyTheCanaryPartitionsRunTheCanaryServedOnlyByItsWorkers(@TempDir Path stateDir)
+            throws Exception {
         DialecticService service = start(Map.of());
         startWorkers("canary", Map.of());
         set(ControlSettings.VARIANT, "canary");
@@ -199,12 +200,22 @@ class CanaryIntegrationTest {
         assertThat(service.canary().get().describe(PARTITIONS))
                 .isEqualTo("canary 'canary' on partitions 0-4 of 20 = 25% of tasks (canary.percent 25)");
 
-        // A change takes effect on the running service.
+        // A second orchestrator instance starts from the topic (the refused records ignored), and one of the two
+        // decides.
+        DialecticService second = start(Map.of(DialecticConfig.ROLES, DialecticConfig.ROLE_ORCHESTRATOR,
+                DialecticConfig.ORCHESTRATOR_STATE_DIR, stateDir.toString()));
+        assertThat(second.canary().get().describe(PARTITIONS))
+                .isEqualTo("canary 'canary' on partitions 0-4 of 20 = 25% of tasks (canary.percent 25)");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).during(Duration.ofSeconds(2))
+                .until(() -> service.canaryDecider().deciding() != second.canaryDecider().deciding());
+
+        // A change takes effect on every running instance.
         long changed = System.nanoTime();
         set(ControlSettings.PARTITIONS, "19");
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-                .until(() -> service.canary().get().canaryPartitions(PARTITIONS).equals(Set.of(19)));
-        System.out.printf("canary settings changed in the service %d ms after the control record was written%n",
+                .until(() -> service.canary().get().canaryPartitions(PARTITIONS).equals(Set.of(19))
+                        && second.canary().get().canaryPartitions(PARTITIONS).equals(Set.of(19)));
+        System.out.printf("canary settings changed in both instances %d ms after the control record was written%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - changed));
         List<Task> later = tasksOnEveryPartition(1);
         harness.submit(later);
