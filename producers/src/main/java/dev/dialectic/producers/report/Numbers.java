@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * How the text formats write figures: seconds with two decimals, shares as percentages with one, p-values
- * with three significant places; NaN as "n/a". Locale-independent, so reports read the same everywhere.
+ * with three significant places; what is undefined (NaN, or an infinite change from a zero reference) as
+ * "n/a". Locale-independent, so reports read the same everywhere.
  *
  * @param unicode whether to write − and → (otherwise - and ->), for terminals that cannot show them
  */
@@ -22,33 +23,37 @@ record Numbers(boolean unicode) {
 
     /** Seconds, two decimals: {@code 30.10}. */
     String seconds(double seconds) {
-        return Double.isNaN(seconds) ? NOT_AVAILABLE : signed(String.format(Locale.ROOT, "%.2f", seconds), false);
+        return !Double.isFinite(seconds) ? NOT_AVAILABLE
+                : signed(String.format(Locale.ROOT, "%.2f", seconds), false);
     }
 
     /** A share as a percentage: {@code 98.6%}. */
     String percent(double share) {
-        return Double.isNaN(share) ? NOT_AVAILABLE : String.format(Locale.ROOT, "%.1f%%", share * 100);
+        return !Double.isFinite(share) ? NOT_AVAILABLE : String.format(Locale.ROOT, "%.1f%%", share * 100);
     }
 
     /** A relative change with its sign: {@code −10.7%}, {@code +4.0%}. */
     String change(double share) {
-        return Double.isNaN(share) ? NOT_AVAILABLE : signed(String.format(Locale.ROOT, "%.1f%%", share * 100), true);
+        return !Double.isFinite(share) ? NOT_AVAILABLE
+                : signed(String.format(Locale.ROOT, "%.1f%%", share * 100), true);
     }
 
     /** A relative change of spread, rounded to whole percent as the seeds' reports had it: {@code −61%}. */
     String wholeChange(double share) {
-        return Double.isNaN(share) ? NOT_AVAILABLE : signed(String.format(Locale.ROOT, "%.0f%%", share * 100), true);
+        return !Double.isFinite(share) ? NOT_AVAILABLE
+                : signed(String.format(Locale.ROOT, "%.0f%%", share * 100), true);
     }
 
     /** A difference of two shares in percentage points: {@code +1.4 pp}. */
     String points(double difference) {
-        return Double.isNaN(difference) ? NOT_AVAILABLE
+        return !Double.isFinite(difference) ? NOT_AVAILABLE
                 : signed(String.format(Locale.ROOT, "%.1f pp", difference * 100), true);
     }
 
     /** A difference in seconds with its sign: {@code −3.24 s}. */
     String secondsChange(double seconds) {
-        return Double.isNaN(seconds) ? NOT_AVAILABLE : signed(String.format(Locale.ROOT, "%.2f s", seconds), true);
+        return !Double.isFinite(seconds) ? NOT_AVAILABLE
+                : signed(String.format(Locale.ROOT, "%.2f s", seconds), true);
     }
 
     /** A t statistic or degrees of freedom: {@code −2.74}, {@code 27.3}. */
@@ -58,7 +63,7 @@ record Numbers(boolean unicode) {
 
     /** A p-value: {@code 0.0113}, {@code 0.124}, {@code < 0.0001}. */
     String p(double p) {
-        if (Double.isNaN(p)) {
+        if (!Double.isFinite(p)) {
             return NOT_AVAILABLE;
         }
         return p < 0.0001 ? "< 0.0001" : String.format(Locale.ROOT, "%.3g", p);

@@ -31,6 +31,14 @@ class ReportFormatTest {
     }
 
     @Test
+    void aChangeFromNothingIsNotAvailable() {
+        Difference fromZero = Difference.between(Latencies.of(0, 0), Latencies.of(1, 2)).orElseThrow();
+
+        assertThat(new TextReport(true).difference(fromZero)).startsWith("0.00 s ± 0.00 (2 tasks) → 1.50 s ± 0.71"
+                + " (2 tasks), n/a, sd n/a; difference +1.50 s, 95% CI [");
+    }
+
+    @Test
     void theTableShowsEachGroupThenTheComparison() {
         List<String> lines = ReportFormat.TABLE.render(report, true).lines().map(ReportFormatTest::squeeze).toList();
 
