@@ -107,9 +107,9 @@ public final class Benchmark implements Callable<Integer> {
     private double modesRate = 20;
 
     @Option(names = "--fallback-error-rate", description = "Probability that an antithesis call fails in the modes"
-            + " scenario's fallback group, whose workers do not retry (default 0.5: half the tasks fall back, and half"
-            + " of those fail again).")
-    private double fallbackErrorRate = 0.5;
+            + " scenario's fallback group, whose workers do not retry (default 0.3: about 30% of its tasks fall back,"
+            + " and 30% of those fail again).")
+    private double fallbackErrorRate = 0.3;
 
     @Option(names = "--outstanding", description = "Tasks in flight in the closed-loop throughput scenario"
             + " (default 2000).")

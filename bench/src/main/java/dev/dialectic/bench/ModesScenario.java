@@ -3,6 +3,7 @@ package dev.dialectic.bench;
 import dev.dialectic.app.DialecticConfig;
 import dev.dialectic.orchestrator.Pipeline;
 import dev.dialectic.orchestrator.policy.Complexity;
+import dev.dialectic.spec.PersonaSettings;
 import dev.dialectic.tasks.Mode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,11 +45,13 @@ final class ModesScenario implements Scenario {
         String summary = String.format(Locale.ROOT, "%d goals, each run in parallel, sequential and adaptive mode"
                         + " (in turn, %s tasks/s open loop; half the adaptive tasks state complexity %s, the rest none,"
                         + " so the estimate from their text runs them in parallel); then %d parallel tasks on a second"
-                        + " deployment with %s=%s and %s=%s, so some fall back to the sequential chain; simulated speed"
-                        + " factor %s", options.modesTasks(), Figure.format(options.modesRate(), "tasks/s"),
-                STATED_COMPLEXITY, options.modesTasks(), antithesisErrorRate(),
-                fallbackSettings.get(antithesisErrorRate()), DialecticConfig.WORKER_RETRY_MAX_ATTEMPTS,
-                fallbackSettings.get(DialecticConfig.WORKER_RETRY_MAX_ATTEMPTS), options.speedFactor());
+                        + " deployment with %s=%s, %s=%s and %s=%s, so some fall back to the sequential chain;"
+                        + " simulated speed factor %s", options.modesTasks(),
+                Figure.format(options.modesRate(), "tasks/s"), STATED_COMPLEXITY, options.modesTasks(),
+                antithesisErrorRate(), fallbackSettings.get(antithesisErrorRate()),
+                DialecticConfig.WORKER_RETRY_MAX_ATTEMPTS,
+                fallbackSettings.get(DialecticConfig.WORKER_RETRY_MAX_ATTEMPTS), antithesisCircuitFailureRate(),
+                fallbackSettings.get(antithesisCircuitFailureRate()), options.speedFactor());
         context.progress(NAME + ": " + summary);
         int tasks = 3 * options.modesTasks();
         Timelines all;
@@ -152,18 +155,25 @@ final class ModesScenario implements Scenario {
     /**
      * The fallback group's service: {@code settings} under a topic prefix of its own, an antithesis that fails
      * part-way with probability {@code errorRate}, and one model call per request, so a failed call is final and the
-     * task falls back.
+     * task falls back. The antithesis' circuit breaker opens only when every call of its window fails: at its default
+     * (half of them) an error rate near 0.5 opens it, and calls then wait up to its pause (10 s) for a probe, which
+     * would be measured as the fallback's cost.
      */
     static Map<String, String> fallbackSettings(Map<String, String> settings, double errorRate) {
         Map<String, String> fallback = new LinkedHashMap<>(settings);
         fallback.put(DialecticConfig.TOPIC_PREFIX, settings.get(DialecticConfig.TOPIC_PREFIX) + "fallback.");
         fallback.put(antithesisErrorRate(), Double.toString(errorRate));
         fallback.put(DialecticConfig.WORKER_RETRY_MAX_ATTEMPTS, "1");
+        fallback.put(antithesisCircuitFailureRate(), "100");
         return fallback;
     }
 
     private static String antithesisErrorRate() {
         return "simulated." + Pipeline.ANTITHESIS + ".error.rate";
+    }
+
+    private static String antithesisCircuitFailureRate() {
+        return PersonaSettings.PREFIX + Pipeline.ANTITHESIS + "." + PersonaSettings.CIRCUIT_FAILURE_RATE;
     }
 
     private static Duration duration(int tasks, double rate) {

@@ -1,6 +1,7 @@
 package dev.dialectic.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.dialectic.app.DialecticConfig;
 import dev.dialectic.orchestrator.policy.Complexity;
@@ -45,9 +46,12 @@ class ModesWorkloadTest {
 
         assertThat(fallback).containsEntry(DialecticConfig.TOPIC_PREFIX, "bench-1-modes.fallback.")
                 .containsEntry(DialecticConfig.SIMULATED_SPEED_FACTOR, "0.1")
-                .containsEntry(DialecticConfig.WORKER_RETRY_MAX_ATTEMPTS, "1");
+                .containsEntry(DialecticConfig.WORKER_RETRY_MAX_ATTEMPTS, "1")
+                .containsEntry("persona.antithesis.circuit.failure.rate", "100");
         DialecticConfig config = new DialecticConfig(fallback);
         assertThat(config.simulatedProfile("antithesis").errorRate()).isEqualTo(0.5);
         assertThat(config.simulatedProfile("thesis").errorRate()).isZero();
+        assertThatCode(config::pipelineSpec).as("the spec takes the circuit breaker's override")
+                .doesNotThrowAnyException();
     }
 }
