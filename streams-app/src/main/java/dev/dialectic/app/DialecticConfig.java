@@ -235,8 +235,8 @@ public final class DialecticConfig extends AbstractConfig {
                     "Simulated model timings relative to the reference (thesis 4.5 s, antithesis 10.8 s, synthesis 14.2 s):"
                             + " 1 is real time, 0.1 ten times faster, 0 instant.")
             .define(SIMULATED_ERROR_RATE, Type.DOUBLE, 0.0, Range.between(0, 1), Importance.LOW,
-                    "Probability that a simulated call fails part-way with a retryable error; simulated.<persona>.error.rate"
-                            + " sets it for one persona.")
+                    "Probability that a simulated call fails part-way with a retryable error;"
+                            + " simulated.<persona>.error.rate sets it for one persona.")
             .define(SIMULATED_TIMEOUT_RATE, Type.DOUBLE, 0.0, Range.between(0, 1), Importance.LOW,
                     "Probability that a simulated call hangs until cancelled.")
             .define(SIMULATED_JITTER, Type.DOUBLE, 0.0, Range.between(0, 0.99), Importance.LOW,
