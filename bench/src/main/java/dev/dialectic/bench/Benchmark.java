@@ -99,11 +99,17 @@ public final class Benchmark implements Callable<Integer> {
             description = "How long overhead/baseline measure (default 30s; quick 10s).")
     private Duration duration;
 
-    @Option(names = "--modes-tasks", description = "Goals run in each mode (default 200; quick 40).")
+    @Option(names = "--modes-tasks", description = "Goals run in each mode, and parallel tasks of the fallback group"
+            + " (default 200; quick 40).")
     private Integer modesTasks;
 
     @Option(names = "--modes-rate", description = "Open-loop tasks/s of the modes scenario (default 20).")
     private double modesRate = 20;
+
+    @Option(names = "--fallback-error-rate", description = "Probability that an antithesis call fails in the modes"
+            + " scenario's fallback group, whose workers do not retry (default 0.3: about 30% of its tasks fall back,"
+            + " and 30% of those fail again).")
+    private double fallbackErrorRate = 0.3;
 
     @Option(names = "--outstanding", description = "Tasks in flight in the closed-loop throughput scenario"
             + " (default 2000).")
@@ -294,7 +300,7 @@ public final class Benchmark implements Callable<Integer> {
             return new BenchOptions(quick, speed, jitter, rate,
                     warmup != null ? warmup : Duration.ofSeconds(quick ? 10 : 30),
                     duration != null ? duration : Duration.ofSeconds(quick ? 10 : 30),
-                    modesTasks != null ? modesTasks : quick ? 40 : 200, modesRate, outstanding,
+                    modesTasks != null ? modesTasks : quick ? 40 : 200, modesRate, fallbackErrorRate, outstanding,
                     throughputWarmup != null ? throughputWarmup : Duration.ofSeconds(quick ? 10 : 30),
                     throughputDuration != null ? throughputDuration : Duration.ofSeconds(quick ? 15 : 60),
                     scaleTasks != null ? scaleTasks : quick ? 2_000 : 10_000, scaleLatency);
@@ -313,6 +319,7 @@ public final class Benchmark implements Callable<Integer> {
         described.put("duration", DurationOption.describe(options.duration()));
         described.put("modesTasks", options.modesTasks());
         described.put("modesRate", options.modesRate());
+        described.put("fallbackErrorRate", options.fallbackErrorRate());
         described.put("outstanding", options.outstanding());
         described.put("throughputWarmup", DurationOption.describe(options.throughputWarmup()));
         described.put("throughputDuration", DurationOption.describe(options.throughputDuration()));

@@ -39,7 +39,7 @@ import org.apache.kafka.common.config.types.Password;
  * <p>Besides the keys defined here, three prefixes pass settings through: {@code kafka.} to every Kafka client
  * (security, SASL, ...), {@code streams.} to the orchestrator's Kafka Streams, {@code persona.<name>.} overrides
  * the settings of the pipeline spec's personas (see {@link PersonaSettings}), and {@code simulated.<name>.} sets
- * the simulated model's timings per persona.
+ * the simulated model's timings and error rate per persona.
  */
 public final class DialecticConfig extends AbstractConfig {
 
@@ -236,7 +236,8 @@ public final class DialecticConfig extends AbstractConfig {
                     "Simulated model timings relative to the reference (thesis 4.5 s, antithesis 10.8 s, synthesis 14.2 s):"
                             + " 1 is real time, 0.1 ten times faster, 0 instant.")
             .define(SIMULATED_ERROR_RATE, Type.DOUBLE, 0.0, Range.between(0, 1), Importance.LOW,
-                    "Probability that a simulated call fails part-way with a retryable error.")
+                    "Probability that a simulated call fails part-way with a retryable error;"
+                            + " simulated.<persona>.error.rate sets it for one persona.")
             .define(SIMULATED_TIMEOUT_RATE, Type.DOUBLE, 0.0, Range.between(0, 1), Importance.LOW,
                     "Probability that a simulated call hangs until cancelled.")
             .define(SIMULATED_JITTER, Type.DOUBLE, 0.0, Range.between(0, 0.99), Importance.LOW,
@@ -286,7 +287,8 @@ public final class DialecticConfig extends AbstractConfig {
     /**
      * The simulated model's profile for {@code persona}: the reference timings times
      * {@value #SIMULATED_SPEED_FACTOR}, then {@code simulated.<persona>.latency.ms / ttft.ms /
-     * tokens.per.second}, jitter and injected faults.
+     * tokens.per.second}, jitter and injected faults: {@code simulated.<persona>.error.rate} when set, else
+     * {@value #SIMULATED_ERROR_RATE}, and {@value #SIMULATED_TIMEOUT_RATE}.
      *
      * @throws ConfigException when a {@code simulated.<persona>.*} value is not valid
      */
@@ -304,9 +306,10 @@ public final class DialecticConfig extends AbstractConfig {
             if (own.containsKey("tokens.per.second")) {
                 profile = profile.withTokensPerSecond(Double.parseDouble(own.get("tokens.per.second").toString()));
             }
+            double errorRate = own.containsKey("error.rate") ? Double.parseDouble(own.get("error.rate").toString())
+                    : getDouble(DialecticConfig.SIMULATED_ERROR_RATE);
             return profile.withJitter(getDouble(DialecticConfig.SIMULATED_JITTER))
-                    .withFaults(getDouble(DialecticConfig.SIMULATED_ERROR_RATE),
-                            getDouble(DialecticConfig.SIMULATED_TIMEOUT_RATE));
+                    .withFaults(errorRate, getDouble(DialecticConfig.SIMULATED_TIMEOUT_RATE));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("simulated." + persona + ".*: " + e.getMessage());
         }
