@@ -4,6 +4,7 @@ import dev.dialectic.schema.StageStatus;
 import dev.dialectic.schema.StageTiming;
 import dev.dialectic.schema.TaskLedger;
 import dev.dialectic.schema.TaskStatus;
+import dev.dialectic.tasks.VerdictLines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The figures of one group of finished tasks (those whose ledger has {@code finishedAt}), from their ledgers
@@ -56,9 +56,6 @@ public record GroupFigures(
         Map<String, Latencies> stages, Latencies timeToFirstToken, Rate success, Rate fallback, Rate gatePass,
         Rate secondPass, Rate cacheHit) {
 
-    /** A verdict line as the schema documents it: {@code pass <n> passed|failed by <who>[: <feedback>]}. */
-    private static final Pattern PASSED = Pattern.compile("^pass \\d+ passed\\b");
-
     public GroupFigures {
         Objects.requireNonNull(name, "name");
         stages = Collections.unmodifiableMap(new LinkedHashMap<>(stages));
@@ -99,7 +96,7 @@ public record GroupFigures(
             List<String> verdicts = ledger.getVerdicts();
             if (!verdicts.isEmpty()) {
                 judged++;
-                passed += PASSED.matcher(verdicts.getLast()).find() ? 1 : 0;
+                passed += VerdictLines.passed(verdicts.getLast()) ? 1 : 0;
                 secondPass += verdicts.size() > 1 ? 1 : 0;
             }
             totals.add(seconds(ledger.getSubmittedAt(), ledger.getFinishedAt()));
