@@ -123,10 +123,15 @@ final class Deployment implements AutoCloseable {
 
     /** Publishes a task (asynchronously; the producer is thread-safe) and returns what was sent when. */
     Submission submit(String taskId, String goal, Mode mode) {
+        return submit(taskId, goal, mode, Map.of());
+    }
+
+    /** Publishes a task with {@code attributes}, as {@link #submit(String, String, Mode)} does. */
+    Submission submit(String taskId, String goal, Mode mode, Map<String, String> attributes) {
         long nanos = System.nanoTime();
         long millis = System.currentTimeMillis();
         Task task = Task.newBuilder().setTaskId(taskId).setGoal(goal).setMode(mode.wireName()).setContext(null)
-                .setTimeoutMs(null).setSubmittedAt(Instant.ofEpochMilli(millis)).setAttributes(Map.of()).build();
+                .setTimeoutMs(null).setSubmittedAt(Instant.ofEpochMilli(millis)).setAttributes(attributes).build();
         String topic = topics.tasks().name();
         producer.send(new ProducerRecord<>(topic, taskId, tasks.serialize(topic, task)), (metadata, error) -> {
             if (error != null) {

@@ -61,7 +61,9 @@ class BenchmarkRunTest {
         List<String> headline = List.of("overhead.p50", "overhead.p95", "overhead.p99", "overhead.ratio.p50",
                 "modes.parallel.mean", "modes.sequential.mean", "modes.speedup", "modes.speedup.ideal",
                 "throughput.sustained", "throughput.cpu.app", "throughput.peak_heap",
-                "scale.drain", "scale.ideal", "scale.peak_heap", "baseline.overhead.p50");
+                "scale.drain", "scale.ideal", "scale.peak_heap", "baseline.overhead.p50",
+                "cache.fastpath.p50", "cache.repeated.ratio", "cache.miss.cost.p50", "cache.lookup.miss",
+                "cache.hit_rate");
         assertThat(figures).containsKeys(headline.toArray(String[]::new));
         headline.forEach(name -> assertThat(figures.get(name)).as(name).isNotNaN());
 
@@ -69,6 +71,7 @@ class BenchmarkRunTest {
         assertThat(figures.get("modes.failed")).isZero();
         assertThat(figures.get("throughput.failed")).isZero();
         assertThat(figures.get("scale.failed")).isZero();
+        assertThat(figures.get("cache.failed")).isZero();
 
         // Consistency: each figure measures what it says.
         assertThat(figures.get("overhead.p50")).as("no task is faster than its own critical path").isPositive();
@@ -77,6 +80,9 @@ class BenchmarkRunTest {
         assertThat(figures.get("overhead.ratio.p50")).isGreaterThan(1);
         assertThat(figures.get("modes.speedup.ideal")).as("sequential sums what parallel overlaps").isGreaterThan(1);
         assertThat(figures.get("throughput.sustained")).isPositive();
+        assertThat(figures.get("cache.fastpath.p50")).as("a fast-path hit skips every model call")
+                .isLessThan(figures.get("cache.repeated.mean.off"));
+        assertThat(figures.get("cache.hit_rate")).isPositive();
         assertThat(figures.get("scale.drain") * 1000).as("thesis and synthesis follow each other")
                 .isGreaterThanOrEqualTo(2 * SCALE_LATENCY_MS);
         assertThat(figures.get("scale.ideal")).isEqualTo(2 * SCALE_LATENCY_MS / 1000.0);
