@@ -192,7 +192,8 @@ final class CacheScenario implements Scenario {
         for (int round = 0; round < 2; round++) {
             start = System.nanoTime();
             for (int i = 0; i < LOOKUPS; i++) {
-                String key = policy.key("synthesis", Workload.goal(i), null, inputs, Map.of(), "baseline").orElseThrow();
+                String key = policy.key("synthesis", Workload.goal(i), null, inputs, Map.of(), "baseline")
+                        .orElseThrow();
                 found += cache.lookup(key, "synthesis", System.currentTimeMillis()).isPresent() ? 1 : 0;
             }
         }

@@ -28,7 +28,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * serdes, partitions, replication and topic configs. Immutable; build one with {@link #builder()}.
  *
  * <p>Every topic is keyed by task id (a UTF-8 string), except {@code control} (keyed by setting name),
- * {@code cache} (keyed by cache key) and {@code dlq} (the rejected record's original key bytes). {@code tasks} and {@code persona.results} are read
+ * {@code cache} (keyed by cache key) and {@code dlq} (the rejected record's original key bytes). {@code tasks} and
+ * {@code persona.results} are read
  * together by the orchestrator and must be co-partitioned, so all topics share one partition count except
  * {@code control}, which has one partition so every reader sees settings in the order they were set.
  */
@@ -167,7 +168,8 @@ public final class Topics {
 
     /** Every topic the service needs, with one request topic per persona given. */
     public List<Topic<?, ?>> all(Collection<String> personas) {
-        List<Topic<?, ?>> all = new ArrayList<>(List.of(tasks, personaResults, tokens, results, ledger, control, cache, dlq));
+        List<Topic<?, ?>> all =
+                new ArrayList<>(List.of(tasks, personaResults, tokens, results, ledger, control, cache, dlq));
         personas.stream().distinct().map(this::persona).forEach(all::add);
         return List.copyOf(all);
     }

@@ -68,7 +68,8 @@ public final class CachePolicy {
                 if (key.equals(PersonaSettings.PROVIDER) && value == null) {
                     value = defaultProvider;
                 }
-                fingerprint.append(key).append('=').append(value == null ? "" : value.length() + ":" + value).append(';');
+                fingerprint.append(key).append('=').append(value == null ? "" : value.length() + ":" + value)
+                        .append(';');
             }
             fingerprints.put(persona, fingerprint.toString());
         });
@@ -92,7 +93,8 @@ public final class CachePolicy {
 
     /** The personas whose answers are cached. */
     public List<String> personas() {
-        return settings.entrySet().stream().filter(e -> e.getValue().enabled()).map(Map.Entry::getKey).sorted().toList();
+        return settings.entrySet().stream().filter(e -> e.getValue().enabled()).map(Map.Entry::getKey).sorted()
+                .toList();
     }
 
     /** Whether a task with {@code attributes} bypasses the cache ({@code cache=off}). */

@@ -28,7 +28,8 @@ public record CacheSettings(boolean enabled, Duration ttl, int maxEntries) {
     public CacheSettings {
         Objects.requireNonNull(ttl, "ttl");
         if (ttl.isNegative() || ttl.isZero() || maxEntries < 1) {
-            throw new IllegalArgumentException("cache ttl and max entries must be positive, got " + ttl + ", " + maxEntries);
+            throw new IllegalArgumentException(
+                    "cache ttl and max entries must be positive, got " + ttl + ", " + maxEntries);
         }
     }
 

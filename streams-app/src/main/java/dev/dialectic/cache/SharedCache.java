@@ -84,7 +84,8 @@ public final class SharedCache implements CacheStore, AutoCloseable {
         producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
         this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(MAX_QUEUED_WRITES), Thread.ofPlatform().daemon().name("dialectic-cache-writer").factory(),
+                new ArrayBlockingQueue<>(MAX_QUEUED_WRITES),
+                Thread.ofPlatform().daemon().name("dialectic-cache-writer").factory(),
                 (task, pool) -> local.stats().writeFailed());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("dialectic-cache-sweeper").factory());
@@ -207,7 +208,8 @@ public final class SharedCache implements CacheStore, AutoCloseable {
                 if (!running) {
                     return;
                 }
-                log.warn("cannot read the cache topic {} ({}); the cache misses until it can", topic.name(), e.toString());
+                log.warn("cannot read the cache topic {} ({}); the cache misses until it can", topic.name(),
+                        e.toString());
                 LockSupport.parkNanos(RETRY.toNanos());
             }
         }
@@ -222,7 +224,7 @@ public final class SharedCache implements CacheStore, AutoCloseable {
         return true;
     }
 
-    /** One record of the topic: an entry is kept, a tombstone forgets, anything undecodable is counted and forgotten. */
+    /** One record of the topic: an entry is kept, a tombstone forgets, an undecodable record is counted and forgets. */
     private void apply(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
             local.stats().ignored();

@@ -62,7 +62,8 @@ public final class OrchestratorTopology {
         topology.addSource("persona-results-source", Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer(), topics.personaResults().name());
         topology.addProcessor(STATE_MACHINE, () -> new TaskProcessor(topics, settings,
-                new TaskLifecycle(settings, spec, cachePolicy, cache), cache), "tasks-source", "persona-results-source");
+                        new TaskLifecycle(settings, spec, cachePolicy, cache), cache),
+                "tasks-source", "persona-results-source");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 store(TASK_STORE, settings), Serdes.String(),
