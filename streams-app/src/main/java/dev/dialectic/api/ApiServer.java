@@ -254,8 +254,7 @@ public final class ApiServer implements AutoCloseable {
         ObjectNode body = JSON.createObjectNode();
         body.put("taskId", taskId);
         body.put("status", state.getLedger().getStatus().name());
-        body.set("result", backend.feed().view(taskId).map(v -> AvroJson.toJson(v.result()))
-                .orElse(JSON.nullNode()));
+        body.set("result", state.getResult() == null ? JSON.nullNode() : AvroJson.toJson(state.getResult()));
         body.set("ledger", AvroJson.toJson(state.getLedger()));
         json(ctx, 200, body);
     }

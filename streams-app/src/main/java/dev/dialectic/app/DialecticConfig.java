@@ -175,7 +175,8 @@ public final class DialecticConfig extends AbstractConfig {
             .define(TASK_CONTEXT_MAX_CHARS, Type.INT, 64_000, Range.atLeast(0), Importance.LOW,
                     "Longest context accepted; longer tasks go to the dlq.")
             .define(TASK_RETENTION_MS, Type.LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), Importance.LOW,
-                    "How long a finished task is remembered; re-submitting its id within this time is ignored.")
+                    "How long a finished task is remembered: re-submitting its id within this time is ignored, and"
+                            + " GET /v1/tasks/{id} serves its result and ledger.")
             .define(CACHE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Whether the orchestrator answers stages from the shared response cache (the compacted cache"
                             + " topic) and keeps new answers there; persona.<name>.cache.enabled, .cache.ttl.ms and"
@@ -193,10 +194,10 @@ public final class DialecticConfig extends AbstractConfig {
                             + " Per-model limits (persona.<name>.max.concurrency, rate limits) apply within it.")
             .define(WORKER_CONSUMERS, Type.INT, 64, Range.atLeast(1), Importance.MEDIUM,
                     "Share consumers per persona in this process; each holds up to max.in.flight/consumers requests."
-                            + " A share consumer fetches again only once its whole batch is acknowledged, so a request"
-                            + " waits while every consumer holds a batch with a call still running: more consumers mean"
-                            + " less of that waiting when calls are long, at the cost of two threads and a connection"
-                            + " each.")
+                            + " A share consumer fetches again only once its whole batch is acknowledged; while every"
+                            + " consumer holds a batch with a call still running, one at a time renews its locks early"
+                            + " to fetch more (every 250 ms at most). More consumers fetch in smaller batches, at the"
+                            + " cost of two threads and a connection each.")
             .define(WORKER_CALL_TIMEOUT_MS, Type.LONG, Duration.ofMinutes(2).toMillis(), Range.atLeast(1),
                     Importance.MEDIUM, "Longest one model call may take before it is cancelled and retried.")
             .define(WORKER_RETRY_MAX_ATTEMPTS, Type.INT, RetryPolicy.defaults().maxAttempts(), Range.atLeast(1),

@@ -531,7 +531,7 @@ final class TaskLifecycle {
         if (!cached.isEmpty() && cached.size() == ledger.getStages().size()) {
             ledger.getNotes().add("fast path: every stage answered from the cache");
         }
-        out.result(SynthesisResult.newBuilder()
+        SynthesisResult result = SynthesisResult.newBuilder()
                 .setTaskId(ledger.getTaskId())
                 .setStatus(status)
                 .setText(answer == null ? null : answer.getText())
@@ -547,10 +547,12 @@ final class TaskLifecycle {
                 .setVerdictFeedback(verdict == null || verdict.feedback().isEmpty() ? null : verdict.feedback())
                 .setCachedStages(cached)
                 .setSavedMs(saved)
-                .build());
+                .build();
+        out.result(result);
 
-        // Keep only what duplicate detection and the ledger need; outputs already left in the result.
+        // Keep what duplicate detection, the ledger and lookups by id need; the outputs live on in the result.
         state.setDone(true);
+        state.setResult(result);
         state.setOutputs(new HashMap<>());
         state.setFeedback(null);
         state.setCacheKeys(new HashMap<>());

@@ -127,6 +127,15 @@ final class ModelCall {
                     return new Answered(completion, attempt);
                 } catch (TimeoutException e) {
                     call.cancel(true);
+                    if (timeout.compareTo(callTimeout) < 0) {
+                        // The task's deadline ended this call, not the model: no sign of ill health (counted, it
+                        // opened the breaker for every task once a backlog pushed many tasks to their deadlines),
+                        // and no time is left for another attempt.
+                        permit.abandoned();
+                        return new GaveUp("gave up after " + attempt + " attempt(s): "
+                                + (lastError == null ? "" : lastError + "; then ")
+                                + "the task deadline passed during the model call", attempt);
+                    }
                     permit.failed(e);
                     lastError = "model call timed out after " + timeout.toMillis() + " ms";
                 } catch (InterruptedException e) {

@@ -41,6 +41,7 @@ public final class PersonaWorker implements AutoCloseable {
         this.profile = profile;
         this.capacity = new Semaphore(settings.maxInFlight());
         Semaphore overdraft = new Semaphore(settings.maxInFlight());
+        Fetchers fetchers = new Fetchers();
         String topic = topics.persona(profile.persona()).name();
         Deserializer<PersonaRequest> requests = topics.persona(profile.persona()).valueSerde().deserializer();
         Clock clock = Clock.systemUTC();
@@ -57,7 +58,8 @@ public final class PersonaWorker implements AutoCloseable {
             // the 500 ms default makes dozens of idle consumers cost a whole core in empty fetches.
             config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000);
             String name = "worker-" + profile.persona() + "-" + i;
-            loops.add(new ShareConsumerLoop(consumers.apply(config), topic, capacity, overdraft, settings.batchSize(),
+            loops.add(new ShareConsumerLoop(consumers.apply(config), topic, capacity, overdraft, fetchers,
+                    settings.batchSize(),
                     (record, done) -> {
                         PersonaCall call =
                                 new PersonaCall(record, profile, settings, output, requests, modelCall, clock, answered,

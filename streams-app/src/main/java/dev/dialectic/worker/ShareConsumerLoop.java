@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why batches: in explicit acknowledgement mode a share consumer only polls again once every record of
  * its previous poll is acknowledged (a renewal counts). So one consumer holds about one batch at a time, and a
- * worker runs several consumers to keep many calls in flight.
+ * worker runs several consumers to keep many calls in flight, and when none of them waits for requests while the
+ * worker has room, one renews its locks early to fetch more (see {@link Fetchers}).
  * The consumer is not thread-safe: only this loop's thread touches it; calls report back through a queue.
  */
 final class ShareConsumerLoop implements Runnable {
@@ -41,12 +42,16 @@ final class ShareConsumerLoop implements Runnable {
     private static final Duration DEFAULT_LOCK = Duration.ofSeconds(30);
     private static final Duration RENEW_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
+    /** How often one consumer may scout, and how long its poll waits for requests. */
+    private static final Duration SCOUT_EVERY = Duration.ofMillis(250);
+    private static final Duration SCOUT_WAIT = Duration.ofMillis(50);
 
     private final ShareConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final Semaphore capacity;
     /** Room for requests that lock renewals fetch while the worker is full (see {@link #renew}). */
     private final Semaphore overdraft;
+    private final Fetchers fetchers;
     private final int batchSize;
     private final BiFunction<ConsumerRecord<byte[], byte[]>, Consumer<AcknowledgeType>, Future<?>> starter;
     private final Duration shutdownGrace;
@@ -60,15 +65,18 @@ final class ShareConsumerLoop implements Runnable {
 
     private volatile boolean stopping;
     private long stopRequestedAt;
+    /** Whether this loop counts as idle in {@link #fetchers}. */
+    private boolean idle;
 
     ShareConsumerLoop(ShareConsumer<byte[], byte[]> consumer, String topic, Semaphore capacity, Semaphore overdraft,
-            int batchSize,
+            Fetchers fetchers, int batchSize,
             BiFunction<ConsumerRecord<byte[], byte[]>, Consumer<AcknowledgeType>, Future<?>> starter,
             Duration shutdownGrace, String name) {
         this.consumer = consumer;
         this.topic = topic;
         this.capacity = capacity;
         this.overdraft = overdraft;
+        this.fetchers = fetchers;
         this.batchSize = batchSize;
         this.starter = starter;
         this.shutdownGrace = shutdownGrace;
@@ -106,7 +114,15 @@ final class ShareConsumerLoop implements Runnable {
                 long untilRenewal = lastRenewal + renewEvery - System.nanoTime();
                 awaitOutcomes(Math.min(Math.max(0, untilRenewal), MAX_WAIT.toNanos()));
                 if (!running.isEmpty() && System.nanoTime() - lastRenewal >= renewEvery) {
-                    renew();
+                    renew(Duration.ZERO);
+                    lastRenewal = System.nanoTime();
+                } else if (!running.isEmpty() && System.nanoTime() - lastRenewal >= SCOUT_EVERY.toNanos()
+                        && !stopping && capacity.availablePermits() > 0 && fetchers.tryScout()) {
+                    try {
+                        renew(SCOUT_WAIT);
+                    } finally {
+                        fetchers.scouted();
+                    }
                     lastRenewal = System.nanoTime();
                 }
                 if (stopping) {
@@ -124,6 +140,7 @@ final class ShareConsumerLoop implements Runnable {
             log.error("{}: share consumer loop failed; its unacknowledged requests return to the group when their"
                     + " locks expire", name, e);
         } finally {
+            idle(false);
             running.values().forEach(call -> call.future().cancel(true));
             running.values().forEach(call -> call.room().release());
             running.clear();
@@ -135,6 +152,7 @@ final class ShareConsumerLoop implements Runnable {
     private void fetch() {
         try {
             if (!capacity.tryAcquire(batchSize, MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                idle(false);
                 return;
             }
         } catch (InterruptedException e) {
@@ -144,6 +162,7 @@ final class ShareConsumerLoop implements Runnable {
         }
         int admitted = 0;
         try {
+            idle(true);
             ConsumerRecords<byte[], byte[]> records = consumer.poll(IDLE_POLL);
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 if (!settleIfFinished(record)) {
@@ -152,7 +171,15 @@ final class ShareConsumerLoop implements Runnable {
                 }
             }
         } finally {
+            idle(running.isEmpty());
             capacity.release(batchSize - admitted);
+        }
+    }
+
+    private void idle(boolean now) {
+        if (idle != now) {
+            idle = now;
+            fetchers.idle(now);
         }
     }
 
@@ -206,10 +233,10 @@ final class ShareConsumerLoop implements Runnable {
 
     /**
      * Renews the locks of running calls. A renewed record comes back from the next poll (with new records, if
-     * there are any); records that do not come back lost their lock (their results are still published; the
-     * orchestrator drops the duplicate if another worker answers too).
+     * there are any, which that poll waits up to {@code wait} for); records that do not come back lost their lock
+     * (their results are still published; the orchestrator drops the duplicate if another worker answers too).
      */
-    private void renew() {
+    private void renew(Duration wait) {
         List<RecordKey> renewing = new ArrayList<>();
         running.forEach((key, call) -> {
             if (call.lockHeld()) {
@@ -222,7 +249,7 @@ final class ShareConsumerLoop implements Runnable {
         }
         consumer.commitSync(RENEW_TIMEOUT);
         Set<RecordKey> back = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ZERO)) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(wait)) {
             RecordKey key = RecordKey.of(record);
             InFlight call = running.get(key);
             if (call != null) {

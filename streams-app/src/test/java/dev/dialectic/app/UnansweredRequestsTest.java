@@ -92,10 +92,9 @@ class UnansweredRequestsTest {
     void aWorkersProcessKilledWithAThousandRequestsInFlightOrQueuedLosesNoTask() throws Exception {
         // Thesis calls outlive half of the 15 s lock, so the workers renew locks and fetch more while full, with
         // hundreds of requests waiting: the case that used to release requests until the group archived them.
-        // The kill comes once 300 calls stream, long before any ends (consumers that fetched part of a batch
-        // fetch again only when all of it is done, so the first wave stays below the 512 calls allowed). Few tokens per call keep the
-        // token topic small enough to scan.
-        harness.settings.put("simulated.thesis.latency.ms", "10000");
+        // The kill comes once 300 calls stream, long before any ends: the calls take 20 s, far more than the time
+        // it takes to see them stream. Few tokens per call keep the token topic small enough to scan.
+        harness.settings.put("simulated.thesis.latency.ms", "20000");
         harness.settings.put("simulated.thesis.ttft.ms", "500");
         harness.settings.put("simulated.thesis.tokens.per.second", "0.5");
         harness.settings.put("simulated.antithesis.latency.ms", "200");

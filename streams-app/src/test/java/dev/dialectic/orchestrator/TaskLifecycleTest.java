@@ -104,6 +104,8 @@ class TaskLifecycleTest {
         assertThat(done.scheduled()).containsExactly(Timer.purge(T0 + 1_000 + 3_600_000, "t"));
         assertThat(ledger().getVerdicts()).containsExactly("pass 1 passed by rules");
         assertThat(ledger().getTransitions()).isEqualTo(4);
+        assertThat(state.getResult()).as("kept for lookups by id until the task is purged").isEqualTo(done.result());
+        assertThat(state.getOutputs()).as("the outputs live on in the result only").isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.dialectic.llm.LlmException;
 import dev.dialectic.llm.LlmProvider;
 import dev.dialectic.llm.Prompt;
 import dev.dialectic.llm.TokenSink;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,6 +139,24 @@ class ModelCallTest {
 
         assertThat(outcome).isEqualTo(new ModelCall.GaveUp("gave up after 1 attempt(s): model call timed out after 20 ms", 1));
         cancelled.await(); // the hung provider call was interrupted, not left running
+    }
+
+    @Test
+    void aCallCutShortByTheDeadlineSaysSoAndDoesNotCountAgainstTheModel() throws Exception {
+        provider.hangs(new CountDownLatch(1));
+        // A breaker that would open at the first failure.
+        ModelGuard guard = new ModelGuard("m", new ModelGuard.Limits(Optional.empty(), Optional.empty(),
+                Optional.empty(), 1, 100f, Duration.ofMinutes(1)));
+        PersonaProfile profile = new PersonaProfile("thesis", provider, "m", "be brief", 16, 0.0, guard);
+
+        ModelCall.Outcome outcome = new ModelCall(profile, Duration.ofMinutes(1),
+                new RetryPolicy(3, Duration.ZERO, Duration.ZERO), modelCalls, clock, sleeps::add)
+                .run(PROMPT, Optional.of(START.plusMillis(20)), this::tokens);
+
+        assertThat(outcome).isEqualTo(
+                new ModelCall.GaveUp("gave up after 1 attempt(s): the task deadline passed during the model call", 1));
+        assertThat(guard.circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(provider.calls.get()).isEqualTo(1);
     }
 
     private ModelCall call(RetryPolicy retry) {

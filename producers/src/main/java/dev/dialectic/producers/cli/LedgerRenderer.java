@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -61,7 +64,8 @@ record LedgerRenderer(int barWidth, boolean unicode) {
         StringBuilder out = new StringBuilder();
         Optional<Duration> total = total(ledger);
         out.append("task ").append(ledger.getTaskId()).append("  ").append(ledger.getStatus())
-                .append("  mode ").append(ledger.getMode()).append("  variant ").append(ledger.getVariant())
+                .append("  mode ").append(ledger.getMode()).append(modeChoice(ledger))
+                .append("  variant ").append(ledger.getVariant())
                 .append("  total ").append(total.map(Durations::format).orElse("(not finished)"))
                 .append(" (submitted ").append(unicode ? "→" : "->").append(" finished)\n");
         if (!ledger.getGoal().isEmpty()) {
@@ -70,7 +74,42 @@ record LedgerRenderer(int barWidth, boolean unicode) {
         if (ledger.getReason() != null) {
             out.append("reason: ").append(oneLine(ledger.getReason(), 200)).append('\n');
         }
+        out.append(policies(ledger));
         return out.append(renderTimeline(ledger)).toString();
+    }
+
+    /** How adaptive mode chose the mode, when it did: " (adaptive, complexity 3.0)". */
+    private static String modeChoice(TaskLedger ledger) {
+        if (ledger.getRequestedMode() == null) {
+            return "";
+        }
+        return " (" + ledger.getRequestedMode()
+                + (ledger.getComplexity() == null ? "" : String.format(Locale.ROOT, ", complexity %.1f",
+                        ledger.getComplexity()))
+                + ")";
+    }
+
+    /** What the policies did: the fallback, the quality gate's verdicts, the resonance and the notes. */
+    static String policies(TaskLedger ledger) {
+        StringBuilder out = new StringBuilder();
+        if (ledger.getFallbackStage() != null) {
+            out.append("fell back to the sequential chain at ").append(ledger.getFallbackStage());
+            if (ledger.getFallbackReason() != null) {
+                out.append(": ").append(oneLine(ledger.getFallbackReason(), 200));
+            }
+            out.append('\n');
+        }
+        for (String verdict : ledger.getVerdicts()) {
+            out.append("verdict: ").append(oneLine(verdict, 200)).append('\n');
+        }
+        if (!ledger.getResonance().isEmpty()) {
+            out.append("resonance: ").append(new TreeMap<>(ledger.getResonance()).entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))).append('\n');
+        }
+        for (String note : ledger.getNotes()) {
+            out.append("note: ").append(oneLine(note, 200)).append('\n');
+        }
+        return out.toString();
     }
 
     /** The stage bars and the critical path, without the header (for showing under a result that has one). */

@@ -9,6 +9,7 @@ import dev.dialectic.schema.TaskStatus;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LedgerRendererTest {
@@ -128,6 +129,28 @@ class LedgerRendererTest {
 
         assertThat(renderer.render(ledger))
                 .contains(" attempt 2 asked because: the request of attempt 1 was archived unserved after 5 deliveries");
+    }
+
+    @Test
+    void showsWhatThePoliciesDecided() {
+        TaskLedger ledger = Ledgers.parallel("t-6");
+        ledger.setRequestedMode("adaptive");
+        ledger.setComplexity(3.25);
+        ledger.setFallbackStage("antithesis");
+        ledger.setFallbackReason("model timed out\nafter 30s");
+        ledger.setVerdicts(List.of("pass 1 failed by rules: too short", "pass 2 passed by rules"));
+        ledger.setResonance(Map.of("tone", "calm", "intent", "decide"));
+        ledger.setNotes(List.of("adaptive: complexity 3.2 < 5, parallel"));
+
+        String text = renderer.render(ledger);
+
+        assertThat(text.lines().findFirst()).hasValueSatisfying(header -> assertThat(header)
+                .contains("mode parallel (adaptive, complexity 3.3)  variant baseline"));
+        assertThat(text).contains("fell back to the sequential chain at antithesis: model timed out after 30s\n",
+                "verdict: pass 1 failed by rules: too short\nverdict: pass 2 passed by rules\n",
+                "resonance: intent=decide, tone=calm\n", "note: adaptive: complexity 3.2 < 5, parallel\n");
+        assertThat(renderer.render(Ledgers.parallel("t-7"))).doesNotContain("fell back", "verdict:", "resonance:",
+                "note:", "adaptive");
     }
 
     @Test
