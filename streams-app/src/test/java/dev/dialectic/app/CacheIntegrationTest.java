@@ -45,6 +45,8 @@ class CacheIntegrationTest {
     void setUp(TestStack stack) throws Exception {
         harness = new PipelineHarness(stack);
         harness.settings.put(DialecticConfig.CACHE_ENABLED, "true");
+        // A few tasks at a time: four share consumers per persona start and stop much faster than the default 64.
+        harness.settings.put(DialecticConfig.WORKER_CONSUMERS, "4");
     }
 
     @AfterEach
