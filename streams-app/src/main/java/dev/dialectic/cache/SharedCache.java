@@ -1,6 +1,7 @@
 package dev.dialectic.cache;
 
 import dev.dialectic.schema.CacheEntry;
+import dev.dialectic.serde.SchemaRegistryException;
 import dev.dialectic.topics.Topic;
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -195,8 +197,19 @@ public final class SharedCache implements CacheStore, AutoCloseable {
                     consumer.seekToBeginning(assigned);
                     loadTarget = consumer.endOffsets(assigned, Duration.ofSeconds(5));
                 }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    apply(record);
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                boolean retry = false;
+                for (TopicPartition partition : records.partitions()) {
+                    for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                        if (!apply(record)) {
+                            consumer.seek(partition, record.offset()); // read it again once the registry answers
+                            retry = true;
+                            break;
+                        }
+                    }
+                }
+                if (retry) {
+                    LockSupport.parkNanos(RETRY.toNanos());
                 }
                 if (loaded.getCount() > 0 && caughtUp(loadTarget)) {
                     loaded.countDown();
@@ -224,19 +237,30 @@ public final class SharedCache implements CacheStore, AutoCloseable {
         return true;
     }
 
-    /** One record of the topic: an entry is kept, a tombstone forgets, an undecodable record is counted and forgets. */
-    private void apply(ConsumerRecord<String, byte[]> record) {
+    /**
+     * One record of the topic: an entry is kept, a tombstone forgets, an undecodable record is counted and forgets.
+     *
+     * @return false when the record must be read again: the registry that has its schema is unavailable
+     */
+    private boolean apply(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
             local.stats().ignored();
-            return;
+            return true;
         }
         if (record.value() == null) {
             local.forget(record.key());
-            return;
+            return true;
         }
         CacheEntry entry;
         try {
             entry = decoder.deserialize(record.topic(), record.headers(), record.value());
+        } catch (SchemaRegistryException e) {
+            if (e.isUnavailable()) {
+                log.warn("the schema registry is unavailable ({}); reading the cache topic again in {}",
+                        e.getMessage(), RETRY);
+                return false;
+            }
+            entry = null;
         } catch (RuntimeException e) {
             entry = null;
         }
@@ -246,9 +270,10 @@ public final class SharedCache implements CacheStore, AutoCloseable {
             local.forget(record.key());
             log.warn("ignored an undecodable record at {}-{}@{} of the cache topic", record.topic(), record.partition(),
                     record.offset());
-            return;
+            return true;
         }
         local.keep(record.key(), entry).forEach(old -> send(old, null));
+        return true;
     }
 
     @Override
