@@ -63,7 +63,9 @@ class BenchmarkRunTest {
                 "modes.parallel.mean", "modes.sequential.mean", "modes.speedup", "modes.speedup.ideal",
                 "modes.adaptive.mean", "modes.adaptive.parallel_share", "modes.adaptive.vs_fixed",
                 "throughput.sustained", "throughput.cpu.app", "throughput.peak_heap",
-                "scale.drain", "scale.ideal", "scale.peak_heap", "baseline.overhead.p50");
+                "scale.drain", "scale.ideal", "scale.peak_heap", "baseline.overhead.p50",
+                "cache.fastpath.p50", "cache.repeated.ratio", "cache.miss.cost.p50", "cache.lookup.miss",
+                "cache.hit_rate");
         assertThat(figures).containsKeys(headline.toArray(String[]::new));
         headline.forEach(name -> assertThat(figures.get(name)).as(name).isNotNaN());
 
@@ -71,6 +73,7 @@ class BenchmarkRunTest {
         assertThat(figures.get("modes.failed")).isZero();
         assertThat(figures.get("throughput.failed")).isZero();
         assertThat(figures.get("scale.failed")).isZero();
+        assertThat(figures.get("cache.failed")).isZero();
 
         // Consistency: each figure measures what it says.
         assertThat(figures.get("overhead.p50")).as("no task is faster than its own critical path").isPositive();
@@ -85,6 +88,9 @@ class BenchmarkRunTest {
         assertThat(figures.get("modes.fallback.fell_back")).as("every task of the fallback group").isEqualTo(4);
         assertThat(figures.get("modes.fallback.failed_again")).isEqualTo(4);
         assertThat(figures.get("throughput.sustained")).isPositive();
+        assertThat(figures.get("cache.fastpath.p50")).as("a fast-path hit skips every model call")
+                .isLessThan(figures.get("cache.repeated.mean.off"));
+        assertThat(figures.get("cache.hit_rate")).isPositive();
         assertThat(figures.get("scale.drain") * 1000).as("thesis and synthesis follow each other")
                 .isGreaterThanOrEqualTo(2 * SCALE_LATENCY_MS);
         assertThat(figures.get("scale.ideal")).isEqualTo(2 * SCALE_LATENCY_MS / 1000.0);

@@ -2,6 +2,7 @@ package dev.dialectic.app;
 
 import dev.dialectic.api.ApiKeys;
 import dev.dialectic.api.ApiSettings;
+import dev.dialectic.cache.CachePolicy;
 import dev.dialectic.llm.simulated.SimulatedProfile;
 import dev.dialectic.orchestrator.OrchestratorSettings;
 import dev.dialectic.spec.PersonaSettings;
@@ -68,6 +69,10 @@ public final class DialecticConfig extends AbstractConfig {
     public static final String TASK_GOAL_MAX_CHARS = "task.goal.max.chars";
     public static final String TASK_CONTEXT_MAX_CHARS = "task.context.max.chars";
     public static final String TASK_RETENTION_MS = "task.retention.ms";
+    public static final String CACHE_ENABLED = "cache.enabled";
+    public static final String CACHE_LOAD_TIMEOUT_MS = "cache.load.timeout.ms";
+    /** Default of {@link #CACHE_LOAD_TIMEOUT_MS}. */
+    public static final Duration DEFAULT_CACHE_LOAD_TIMEOUT = Duration.ofSeconds(10);
 
     public static final String WORKER_ID = "worker.id";
     public static final String WORKER_PERSONAS = "worker.personas";
@@ -172,6 +177,14 @@ public final class DialecticConfig extends AbstractConfig {
             .define(TASK_RETENTION_MS, Type.LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), Importance.LOW,
                     "How long a finished task is remembered: re-submitting its id within this time is ignored, and"
                             + " GET /v1/tasks/{id} serves its result and ledger.")
+            .define(CACHE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Whether the orchestrator answers stages from the shared response cache (the compacted cache"
+                            + " topic) and keeps new answers there; persona.<name>.cache.enabled, .cache.ttl.ms and"
+                            + " .cache.max.entries set it per persona, and a task with the attribute cache=off"
+                            + " bypasses it.")
+            .define(CACHE_LOAD_TIMEOUT_MS, Type.LONG, DEFAULT_CACHE_LOAD_TIMEOUT.toMillis(), Range.atLeast(0),
+                    Importance.LOW, "How long an orchestrator's start waits for the cache topic to be loaded; a cache"
+                            + " not loaded by then fills while tasks run (they miss until it has).")
             .define(WORKER_ID, Type.STRING, null, Importance.LOW,
                     "Name of this worker process in results; defaults to <host>-<pid>.")
             .define(WORKER_PERSONAS, Type.LIST, List.of(), Importance.MEDIUM,
@@ -334,6 +347,11 @@ public final class DialecticConfig extends AbstractConfig {
                 "memory".equals(getString(ORCHESTRATOR_STORES)),
                 Duration.ofMillis(getLong(ORCHESTRATOR_STAGE_ATTEMPT_TIMEOUT_MS)),
                 getInt(ORCHESTRATOR_STAGE_MAX_ATTEMPTS));
+    }
+
+    /** The response cache's policy for {@code spec}'s personas. */
+    public CachePolicy cachePolicy(PipelineSpec spec) {
+        return CachePolicy.of(spec, getString(LLM_PROVIDER), getBoolean(CACHE_ENABLED));
     }
 
     /** The Streams application id. */

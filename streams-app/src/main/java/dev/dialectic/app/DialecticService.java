@@ -2,6 +2,11 @@ package dev.dialectic.app;
 
 import dev.dialectic.api.ApiServer;
 import dev.dialectic.api.ApiSettings;
+import dev.dialectic.cache.CachePolicy;
+import dev.dialectic.cache.CacheStats;
+import dev.dialectic.cache.CacheStore;
+import dev.dialectic.cache.SharedCache;
+import dev.dialectic.metrics.CacheMeters;
 import dev.dialectic.metrics.DialecticMetrics;
 import dev.dialectic.metrics.WorkerMeters;
 import dev.dialectic.orchestrator.OrchestratorSettings;
@@ -50,10 +55,12 @@ public final class DialecticService implements AutoCloseable {
     private final Workers workers;
     private final ApiServer api;
     private final DialecticMetrics metrics;
+    private final SharedCache cache;
 
     private DialecticService(SchemaRegistryClient registry, KafkaStreams orchestrator, Workers workers, ApiServer api,
-            DialecticMetrics metrics) {
+            DialecticMetrics metrics, SharedCache cache) {
         this.registry = registry;
+        this.cache = cache;
         this.orchestrator = orchestrator;
         this.workers = workers;
         this.api = api;
@@ -84,6 +91,7 @@ public final class DialecticService implements AutoCloseable {
         // The API binds first: Kafka Streams must be told its address to route interactive queries.
         DialecticMetrics metrics = apiSettings.enabled() ? new DialecticMetrics() : null;
         ApiServer api = null;
+        SharedCache cache = null;
         try {
             Properties streamsConfig = streamsConfig(config);
             if (metrics != null) {
@@ -92,8 +100,16 @@ public final class DialecticService implements AutoCloseable {
                 streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
             }
             if (config.runs(DialecticConfig.ROLE_ORCHESTRATOR)) {
-                streams = new KafkaStreams(OrchestratorTopology.build(topics, config.orchestratorSettings(), spec),
-                        streamsConfig);
+                CachePolicy cachePolicy = config.cachePolicy(spec);
+                if (cachePolicy.enabled()) {
+                    cache = SharedCache.start(topics.cache(), cachePolicy, new CacheStats(), config.clientConfig());
+                    Duration load = Duration.ofMillis(config.getLong(DialecticConfig.CACHE_LOAD_TIMEOUT_MS));
+                    if (!cache.awaitLoaded(load)) {
+                        log.warn("the response cache was not loaded within {}; tasks miss it until it is", load);
+                    }
+                }
+                streams = new KafkaStreams(OrchestratorTopology.build(topics, config.orchestratorSettings(), spec,
+                        cachePolicy, cache == null ? CacheStore.NONE : cache), streamsConfig);
                 streams.setUncaughtExceptionHandler(e -> {
                     log.error("orchestrator stream thread failed; replacing it (state is restored from changelogs)", e);
                     return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -110,6 +126,9 @@ public final class DialecticService implements AutoCloseable {
                 Map<String, String> workerGroups = new LinkedHashMap<>();
                 if (streams != null) {
                     metrics.bind(streams);
+                }
+                if (cache != null) {
+                    CacheMeters.bind(cache, metrics.registry());
                 }
                 if (workers != null) {
                     WorkerMeters.bind(workers, metrics.registry());
@@ -131,13 +150,16 @@ public final class DialecticService implements AutoCloseable {
             if (streams != null) {
                 streams.close(Duration.ofSeconds(30));
             }
+            if (cache != null) {
+                cache.close();
+            }
             if (metrics != null) {
                 metrics.close();
             }
             registry.close();
             throw e;
         }
-        return new DialecticService(registry, streams, workers, api, metrics);
+        return new DialecticService(registry, streams, workers, api, metrics, cache);
     }
 
     /** Fails fast, in one line, when the broker or the registry cannot be reached (instead of timing out later). */
@@ -165,6 +187,11 @@ public final class DialecticService implements AutoCloseable {
     /** The orchestrator's Kafka Streams instance, if this process runs it. */
     public KafkaStreams orchestrator() {
         return orchestrator;
+    }
+
+    /** The response cache, if this process runs the orchestrator with the cache on. */
+    public SharedCache cache() {
+        return cache;
     }
 
     /** The HTTP API, if this process serves it. */
@@ -234,6 +261,9 @@ public final class DialecticService implements AutoCloseable {
         }
         if (orchestrator != null) {
             orchestrator.close(Duration.ofSeconds(30));
+        }
+        if (cache != null) {
+            cache.close();
         }
         if (metrics != null) {
             metrics.close();

@@ -1,5 +1,7 @@
 package dev.dialectic.orchestrator;
 
+import dev.dialectic.cache.CachePolicy;
+import dev.dialectic.cache.CacheStore;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.TaskState;
 import dev.dialectic.serde.AvroSerde;
@@ -43,14 +45,24 @@ public final class OrchestratorTopology {
         return build(topics, settings, SpecLoader.defaultSpec());
     }
 
-    /** The topology running {@code spec}'s pipeline. */
+    /** The topology running {@code spec}'s pipeline, without the response cache. */
     public static Topology build(Topics topics, OrchestratorSettings settings, PipelineSpec spec) {
+        return build(topics, settings, spec, CachePolicy.disabled(), CacheStore.NONE);
+    }
+
+    /**
+     * The topology running {@code spec}'s pipeline, answering stages from {@code cache} where {@code cachePolicy}
+     * allows. The cache is read before a stage is requested, so a hit costs no request hop.
+     */
+    public static Topology build(Topics topics, OrchestratorSettings settings, PipelineSpec spec,
+            CachePolicy cachePolicy, CacheStore cache) {
         Topology topology = new Topology();
         topology.addSource("tasks-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.tasks().name());
         topology.addSource("persona-results-source", Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer(), topics.personaResults().name());
-        topology.addProcessor(STATE_MACHINE, () -> new TaskProcessor(topics, settings, new TaskLifecycle(settings, spec)),
+        topology.addProcessor(STATE_MACHINE, () -> new TaskProcessor(topics, settings,
+                        new TaskLifecycle(settings, spec, cachePolicy, cache), cache),
                 "tasks-source", "persona-results-source");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(

@@ -1,5 +1,6 @@
 package dev.dialectic.orchestrator;
 
+import dev.dialectic.cache.CacheStore;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.PersonaResult;
 import dev.dialectic.schema.Task;
@@ -48,6 +49,7 @@ final class TaskProcessor implements Processor<byte[], byte[], Object, Object> {
     private final Topics topics;
     private final OrchestratorSettings settings;
     private final TaskLifecycle lifecycle;
+    private final CacheStore cache;
     private final Deserializer<Task> taskDeserializer;
     private final Deserializer<PersonaResult> resultDeserializer;
 
@@ -66,10 +68,11 @@ final class TaskProcessor implements Processor<byte[], byte[], Object, Object> {
         }
     };
 
-    TaskProcessor(Topics topics, OrchestratorSettings settings, TaskLifecycle lifecycle) {
+    TaskProcessor(Topics topics, OrchestratorSettings settings, TaskLifecycle lifecycle, CacheStore cache) {
         this.topics = topics;
         this.settings = settings;
         this.lifecycle = lifecycle;
+        this.cache = cache;
         this.taskDeserializer = topics.tasks().valueSerde().deserializer();
         this.resultDeserializer = topics.personaResults().valueSerde().deserializer();
     }
@@ -171,6 +174,8 @@ final class TaskProcessor implements Processor<byte[], byte[], Object, Object> {
             states.delete(transition.forget());
             decoded.remove(transition.forget());
         }
+        // Outside the transaction (see SharedCache): never blocks, never fails the record.
+        transition.cacheWrites().forEach(write -> cache.write(write.key(), write.entry()));
     }
 
     private TaskState state(String taskId) {
