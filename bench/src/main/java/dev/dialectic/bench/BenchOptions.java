@@ -11,8 +11,9 @@ import java.time.Duration;
  * @param rate open-loop tasks per second of the overhead and baseline scenarios
  * @param warmup how long the overhead and baseline load runs before measuring starts
  * @param duration how long the overhead and baseline scenarios measure
- * @param modesTasks tasks per mode in the modes scenario
- * @param modesRate open-loop tasks per second of the modes scenario (both modes together)
+ * @param modesTasks tasks per mode in the modes scenario, and tasks of its fallback group
+ * @param modesRate open-loop tasks per second of the modes scenario (all modes together)
+ * @param fallbackErrorRate probability that an antithesis call fails in the modes scenario's fallback group
  * @param outstanding tasks kept in flight by the closed-loop throughput scenario
  * @param throughputWarmup how long the throughput load runs before measuring starts
  * @param throughputDuration how long the throughput scenario measures
@@ -21,13 +22,16 @@ import java.time.Duration;
  */
 record BenchOptions(
         boolean quick, double speedFactor, double jitter, double rate, Duration warmup, Duration duration,
-        int modesTasks, double modesRate, int outstanding, Duration throughputWarmup, Duration throughputDuration,
-        int scaleTasks, Duration scaleLatency) {
+        int modesTasks, double modesRate, double fallbackErrorRate, int outstanding, Duration throughputWarmup,
+        Duration throughputDuration, int scaleTasks, Duration scaleLatency) {
 
     BenchOptions {
         if (speedFactor < 0 || jitter < 0 || jitter >= 1 || rate <= 0 || modesRate <= 0 || modesTasks < 1
                 || outstanding < 1 || scaleTasks < 1) {
             throw new IllegalArgumentException("need speed >= 0, 0 <= jitter < 1, positive rates and counts");
+        }
+        if (!(fallbackErrorRate >= 0 && fallbackErrorRate <= 1)) {
+            throw new IllegalArgumentException("the fallback error rate must be in [0, 1], got " + fallbackErrorRate);
         }
         if (warmup.isNegative() || duration.isNegative() || duration.isZero() || throughputWarmup.isNegative()
                 || throughputDuration.isNegative() || throughputDuration.isZero() || scaleLatency.isNegative()) {

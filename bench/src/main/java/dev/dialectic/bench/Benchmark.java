@@ -41,7 +41,7 @@ public final class Benchmark implements Callable<Integer> {
 
     /** Every scenario, in the order they run (the baseline after the overhead it is compared with). */
     static final List<Scenario> SCENARIOS = List.of(new OverheadScenario(), new ModesScenario(),
-            new ThroughputScenario(), new ScaleScenario(), new BaselineScenario());
+            new ThroughputScenario(), new ScaleScenario(), new BaselineScenario(), new CacheScenario());
 
     /** {@code user:password@} after a URL's scheme. */
     private static final Pattern USER_INFO = Pattern.compile("//[^/@\\s]+@");
@@ -62,7 +62,7 @@ public final class Benchmark implements Callable<Integer> {
     private Map<String, Long> measuredProcesses = new LinkedHashMap<>();
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
-            description = "Scenarios to run (default: all): overhead, modes, throughput, scale, baseline.")
+            description = "Scenarios to run (default: all): overhead, modes, throughput, scale, baseline, cache.")
     private List<String> scenarios = SCENARIOS.stream().map(Scenario::name).toList();
 
     @Option(names = "--quick", description = "Shorter defaults: the whole run in about four minutes on 2 cores.")
@@ -87,7 +87,8 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--jitter", description = "Simulated timing jitter, a fraction (default 0).")
     private double jitter;
 
-    @Option(names = "--rate", description = "Open-loop tasks/s of overhead and baseline (default 100).")
+    @Option(names = "--rate", description = "Open-loop tasks/s of overhead, baseline and the cache scenario's unique"
+            + " goals (default 100).")
     private double rate = 100;
 
     @Option(names = "--warmup", converter = DurationOption.class,
@@ -99,11 +100,18 @@ public final class Benchmark implements Callable<Integer> {
             description = "How long overhead/baseline measure (default 30s; quick 10s).")
     private Duration duration;
 
-    @Option(names = "--modes-tasks", description = "Goals run in each mode (default 200; quick 40).")
+    @Option(names = "--modes-tasks", description = "Goals run in each mode, and parallel tasks of the fallback group"
+            + " (default 200; quick 40); also the goals the cache scenario repeats.")
     private Integer modesTasks;
 
-    @Option(names = "--modes-rate", description = "Open-loop tasks/s of the modes scenario (default 20).")
+    @Option(names = "--modes-rate", description = "Open-loop tasks/s of the modes scenario and of the cache scenario's"
+            + " repeated goals (default 20).")
     private double modesRate = 20;
+
+    @Option(names = "--fallback-error-rate", description = "Probability that an antithesis call fails in the modes"
+            + " scenario's fallback group, whose workers do not retry (default 0.3: about 30% of its tasks fall back,"
+            + " and 30% of those fail again).")
+    private double fallbackErrorRate = 0.3;
 
     @Option(names = "--outstanding", description = "Tasks in flight in the closed-loop throughput scenario"
             + " (default 2000).")
@@ -294,7 +302,7 @@ public final class Benchmark implements Callable<Integer> {
             return new BenchOptions(quick, speed, jitter, rate,
                     warmup != null ? warmup : Duration.ofSeconds(quick ? 10 : 30),
                     duration != null ? duration : Duration.ofSeconds(quick ? 10 : 30),
-                    modesTasks != null ? modesTasks : quick ? 40 : 200, modesRate, outstanding,
+                    modesTasks != null ? modesTasks : quick ? 40 : 200, modesRate, fallbackErrorRate, outstanding,
                     throughputWarmup != null ? throughputWarmup : Duration.ofSeconds(quick ? 10 : 30),
                     throughputDuration != null ? throughputDuration : Duration.ofSeconds(quick ? 15 : 60),
                     scaleTasks != null ? scaleTasks : quick ? 2_000 : 10_000, scaleLatency);
@@ -313,6 +321,7 @@ public final class Benchmark implements Callable<Integer> {
         described.put("duration", DurationOption.describe(options.duration()));
         described.put("modesTasks", options.modesTasks());
         described.put("modesRate", options.modesRate());
+        described.put("fallbackErrorRate", options.fallbackErrorRate());
         described.put("outstanding", options.outstanding());
         described.put("throughputWarmup", DurationOption.describe(options.throughputWarmup()));
         described.put("throughputDuration", DurationOption.describe(options.throughputDuration()));

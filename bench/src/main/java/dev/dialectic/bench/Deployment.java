@@ -121,12 +121,20 @@ final class Deployment implements AutoCloseable {
         return results;
     }
 
-    /** Publishes a task (asynchronously; the producer is thread-safe) and returns what was sent when. */
+    /** Publishes a task without attributes: {@link #submit(String, String, Mode, Map)}. */
     Submission submit(String taskId, String goal, Mode mode) {
+        return submit(taskId, goal, mode, Map.of());
+    }
+
+    /**
+     * Publishes a task with {@code attributes} (asynchronously; the producer is thread-safe) and returns what was
+     * sent when.
+     */
+    Submission submit(String taskId, String goal, Mode mode, Map<String, String> attributes) {
         long nanos = System.nanoTime();
         long millis = System.currentTimeMillis();
         Task task = Task.newBuilder().setTaskId(taskId).setGoal(goal).setMode(mode.wireName()).setContext(null)
-                .setTimeoutMs(null).setSubmittedAt(Instant.ofEpochMilli(millis)).setAttributes(Map.of()).build();
+                .setTimeoutMs(null).setSubmittedAt(Instant.ofEpochMilli(millis)).setAttributes(attributes).build();
         String topic = topics.tasks().name();
         producer.send(new ProducerRecord<>(topic, taskId, tasks.serialize(topic, task)), (metadata, error) -> {
             if (error != null) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One finished task's timings: the client's end-to-end latency, the ideal critical path computed from the
@@ -22,8 +23,17 @@ import java.util.Optional;
  * Ledger times are epoch milliseconds taken in this JVM (the service runs in-process), so they compare with the
  * client's clock directly.
  *
+ * <p>A task that fell back from parallel to the sequential chain ran its failed stage again after that stage's
+ * predecessor: its ledger says sequential, and its stage times are those of the run that answered, so its ideal is
+ * the chain's (the failed attempt is not on it; {@code rerunWaitMs} says how long the re-run waited for it).
+ *
  * @param taskId the task
- * @param mode its mode
+ * @param mode the mode it ran in (sequential for a task that fell back)
+ * @param requested the mode it asked for (adaptive, or parallel for a task that fell back)
+ * @param fellBack whether it fell back from parallel to the sequential chain
+ * @param rerunWaitMs for a task that fell back: the re-run's {@code requestedAt} minus the last
+ *     {@code recordedAt} of its inputs, the time the re-run waited for the failure to be known once its
+ *     predecessor had answered (0 when the failure came first); 0 otherwise
  * @param endToEndMs client wall clock from just before publishing to the result being visible
  * @param idealMs the critical path of the task's own stage durations
  * @param sumOfStagesMs the sum of its stage durations (the critical path of a sequential run)
@@ -34,7 +44,8 @@ import java.util.Optional;
  * @param resultMs last {@code recordedAt} → result visible: the final commit and the reader's fetch
  */
 record Timeline(
-        String taskId, Mode mode, double endToEndMs, double idealMs, double sumOfStagesMs,
+        String taskId, Mode mode, Mode requested, boolean fellBack, double rerunWaitMs, double endToEndMs,
+        double idealMs, double sumOfStagesMs,
         Map<String, Double> durationMs, double acceptMs, Map<String, Double> queueMs, Map<String, Double> recordMs,
         double resultMs) {
 
@@ -81,8 +92,10 @@ record Timeline(
         }
         double sum = durations.values().stream().mapToDouble(Double::doubleValue).sum();
         Instant lastRecorded = stages.get(pipeline.finalStage().name()).getRecordedAt();
+        String fallbackStage = ledger.getFallbackStage();
         return Optional.of(new Timeline(
-                submission.taskId(), mode,
+                submission.taskId(), mode, submission.mode(), fallbackStage != null,
+                fallbackStage == null ? 0 : rerunWait(pipeline, stages, fallbackStage),
                 (arrival.seenNanos() - submission.sentNanos()) / 1e6,
                 criticalPath(pipeline, durations), sum, durations,
                 between(ledger.getSubmittedAt(), ledger.getAcceptedAt()), queue, record,
@@ -97,6 +110,16 @@ record Timeline(
             finish.put(stage.name(), ready + durations.get(stage.name()));
         }
         return finish.get(pipeline.finalStage().name());
+    }
+
+    /** How long after the last of its inputs was recorded the re-run of {@code stage} was requested, at least 0. */
+    private static double rerunWait(Pipeline pipeline, Map<String, StageTiming> stages, String stage) {
+        OptionalLong inputsRecorded = pipeline.stage(stage).stream().flatMap(s -> s.inputs().stream())
+                .mapToLong(input -> stages.get(input).getRecordedAt().toEpochMilli()).max();
+        if (inputsRecorded.isEmpty()) {
+            return 0; // the first stage of the chain runs again at once
+        }
+        return Math.max(0, stages.get(stage).getRequestedAt().toEpochMilli() - inputsRecorded.getAsLong());
     }
 
     private static double between(Instant from, Instant to) {

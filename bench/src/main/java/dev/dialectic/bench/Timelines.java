@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
@@ -17,8 +19,10 @@ import java.util.stream.Collectors;
  * @param timelines one per task that succeeded with a complete ledger
  * @param failed tasks whose result came but did not succeed (or whose ledger was incomplete)
  * @param missing tasks whose result did not come in time
+ * @param failedAfterFallback those of {@code failed} that fell back to the sequential chain first (the stage run
+ *     again failed too)
  */
-record Timelines(List<Timeline> timelines, int failed, int missing) {
+record Timelines(List<Timeline> timelines, int failed, int missing, int failedAfterFallback) {
 
     private static final List<String> STAGES = List.of(Pipeline.THESIS, Pipeline.ANTITHESIS, Pipeline.SYNTHESIS);
 
@@ -31,18 +35,38 @@ record Timelines(List<Timeline> timelines, int failed, int missing) {
             throws InterruptedException {
         Set<String> missing = deployment.results().awaitAll(
                 submissions.stream().map(Submission::taskId).toList(), timeout);
-        List<Submission> arrived = submissions.stream().filter(s -> !missing.contains(s.taskId())).toList();
-        Map<String, TaskLedger> ledgers = deployment.ledgers(arrived.stream().map(Submission::taskId)
-                .collect(Collectors.toSet()));
+        Map<String, TaskLedger> ledgers = deployment.ledgers(submissions.stream().map(Submission::taskId)
+                .filter(id -> !missing.contains(id)).collect(Collectors.toSet()));
+        return of(submissions, missing, ledgers, deployment.results()::arrival);
+    }
+
+    /**
+     * The timelines of {@code submissions} from their {@code ledgers} and {@code arrivals}: a task in
+     * {@code missing} is missing, one that arrived is timed if it succeeded with a complete ledger, failed otherwise.
+     */
+    static Timelines of(List<Submission> submissions, Set<String> missing, Map<String, TaskLedger> ledgers,
+            Function<String, Arrival> arrivals) {
         List<Timeline> timelines = new ArrayList<>();
-        for (Submission submission : arrived) {
+        int failed = 0;
+        int failedAfterFallback = 0;
+        for (Submission submission : submissions) {
+            if (missing.contains(submission.taskId())) {
+                continue;
+            }
             TaskLedger ledger = ledgers.get(submission.taskId());
-            if (ledger != null) {
-                Timeline.of(submission, deployment.results().arrival(submission.taskId()), ledger)
-                        .ifPresent(timelines::add);
+            Optional<Timeline> timeline = ledger == null ? Optional.empty()
+                    : Timeline.of(submission, arrivals.apply(submission.taskId()), ledger);
+            if (timeline.isPresent()) {
+                timelines.add(timeline.get());
+            } else {
+                failed++;
+                if (ledger != null && ledger.getFallbackStage() != null) {
+                    failedAfterFallback++;
+                }
             }
         }
-        return new Timelines(timelines, arrived.size() - timelines.size(), missing.size());
+        return new Timelines(timelines, failed, (int) submissions.stream().filter(s -> missing.contains(s.taskId()))
+                .count(), failedAfterFallback);
     }
 
     /** Tasks that did not end with a timed success. */
@@ -57,7 +81,7 @@ record Timelines(List<Timeline> timelines, int failed, int missing) {
 
     /** This batch restricted to the timelines {@code keep} accepts (failure counts unchanged). */
     Timelines only(Predicate<Timeline> keep) {
-        return new Timelines(timelines.stream().filter(keep).toList(), failed, missing);
+        return new Timelines(timelines.stream().filter(keep).toList(), failed, missing, failedAfterFallback);
     }
 
     /**

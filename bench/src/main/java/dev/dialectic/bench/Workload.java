@@ -25,6 +25,8 @@ final class Workload {
             "Should we raise prices for existing customers?",
             "Should we open-source our internal deployment tool?"};
 
+    private static final List<Mode> IN_TURN = List.of(Mode.PARALLEL, Mode.SEQUENTIAL, Mode.ADAPTIVE);
+
     private Workload() {}
 
     /** The goal of task number {@code index}: one of ten questions, made unique by the index. */
@@ -56,9 +58,9 @@ final class Workload {
         return new Paced<>(sent, (System.nanoTime() - start) / 1e9, worstLag / 1e6);
     }
 
-    /** The mode of task {@code index} when two modes alternate. */
-    static Mode alternate(int index) {
-        return index % 2 == 0 ? Mode.PARALLEL : Mode.SEQUENTIAL;
+    /** The mode of task {@code index} when parallel, sequential and adaptive take turns. */
+    static Mode inTurn(int index) {
+        return IN_TURN.get(Math.floorMod(index, IN_TURN.size()));
     }
 
     /**

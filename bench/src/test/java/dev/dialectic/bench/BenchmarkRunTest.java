@@ -42,7 +42,8 @@ class BenchmarkRunTest {
                 "--bootstrap-servers=" + stack.bootstrapServers(), "--registry-url=" + stack.registryUrl(),
                 "--out=" + out, "--label=test",
                 "--speed=0.02", "--rate=20", "--warmup=0s", "--duration=3s",
-                "--modes-tasks=4", "--modes-rate=10",
+                // Every antithesis call of the fallback group fails: each of its tasks falls back, then fails again.
+                "--modes-tasks=4", "--modes-rate=10", "--fallback-error-rate=1",
                 "--outstanding=50", "--throughput-warmup=0s", "--throughput-duration=5s",
                 "--scale-tasks=100", "--scale-latency=" + SCALE_LATENCY_MS + "ms",
                 // Four share consumers per persona instead of 64: this JVM also runs the broker.
@@ -60,8 +61,11 @@ class BenchmarkRunTest {
         }
         List<String> headline = List.of("overhead.p50", "overhead.p95", "overhead.p99", "overhead.ratio.p50",
                 "modes.parallel.mean", "modes.sequential.mean", "modes.speedup", "modes.speedup.ideal",
+                "modes.adaptive.mean", "modes.adaptive.parallel_share", "modes.adaptive.vs_fixed",
                 "throughput.sustained", "throughput.cpu.app", "throughput.peak_heap",
-                "scale.drain", "scale.ideal", "scale.peak_heap", "baseline.overhead.p50");
+                "scale.drain", "scale.ideal", "scale.peak_heap", "baseline.overhead.p50",
+                "cache.fastpath.p50", "cache.repeated.ratio", "cache.miss.cost.p50", "cache.lookup.miss",
+                "cache.hit_rate");
         assertThat(figures).containsKeys(headline.toArray(String[]::new));
         headline.forEach(name -> assertThat(figures.get(name)).as(name).isNotNaN());
 
@@ -69,6 +73,7 @@ class BenchmarkRunTest {
         assertThat(figures.get("modes.failed")).isZero();
         assertThat(figures.get("throughput.failed")).isZero();
         assertThat(figures.get("scale.failed")).isZero();
+        assertThat(figures.get("cache.failed")).isZero();
 
         // Consistency: each figure measures what it says.
         assertThat(figures.get("overhead.p50")).as("no task is faster than its own critical path").isPositive();
@@ -76,7 +81,16 @@ class BenchmarkRunTest {
         assertThat(figures.get("overhead.p95")).isLessThanOrEqualTo(figures.get("overhead.p99"));
         assertThat(figures.get("overhead.ratio.p50")).isGreaterThan(1);
         assertThat(figures.get("modes.speedup.ideal")).as("sequential sums what parallel overlaps").isGreaterThan(1);
+        assertThat(figures.get("modes.adaptive.parallel_share")).as("the goals without a stated complexity")
+                .isEqualTo(50);
+        assertThat(figures).containsKeys("modes.fallback.mean", "modes.no_fallback.mean", "modes.fallback.cost",
+                "modes.fallback.cost.ideal", "modes.fallback.rerun_wait");
+        assertThat(figures.get("modes.fallback.fell_back")).as("every task of the fallback group").isEqualTo(4);
+        assertThat(figures.get("modes.fallback.failed_again")).isEqualTo(4);
         assertThat(figures.get("throughput.sustained")).isPositive();
+        assertThat(figures.get("cache.fastpath.p50")).as("a fast-path hit skips every model call")
+                .isLessThan(figures.get("cache.repeated.mean.off"));
+        assertThat(figures.get("cache.hit_rate")).isPositive();
         assertThat(figures.get("scale.drain") * 1000).as("thesis and synthesis follow each other")
                 .isGreaterThanOrEqualTo(2 * SCALE_LATENCY_MS);
         assertThat(figures.get("scale.ideal")).isEqualTo(2 * SCALE_LATENCY_MS / 1000.0);

@@ -65,6 +65,55 @@ class TimelineTest {
         assertThat(Timeline.of(submission(), arrivalAt(2620), ledger)).isEmpty();
     }
 
+    @Test
+    void aTaskThatFellBackIsTimedAsTheChainItRanWithTheWaitOfItsReRun() {
+        // The antithesis failed at 700 ms, after the thesis was recorded at 495 ms: its re-run was requested at
+        // 705 ms, ran 1,080 ms, and the synthesis followed.
+        TaskLedger ledger = ledger(TaskStatus.SUCCEEDED, List.of(
+                stage(Pipeline.THESIS, 10, 40, 490, 495),
+                stage(Pipeline.ANTITHESIS, 705, 715, 1795, 1800),
+                stage(Pipeline.SYNTHESIS, 1805, 1835, 3255, 3260)));
+        ledger.setMode(Mode.SEQUENTIAL.wireName());
+        ledger.setRequestedMode(Mode.PARALLEL.wireName());
+        ledger.setFallbackStage(Pipeline.ANTITHESIS);
+
+        Timeline timeline = Timeline.of(submission(Mode.PARALLEL), arrivalAt(3290), ledger).orElseThrow();
+
+        assertThat(timeline.fellBack()).isTrue();
+        assertThat(timeline.mode()).isEqualTo(Mode.SEQUENTIAL);
+        assertThat(timeline.requested()).isEqualTo(Mode.PARALLEL);
+        assertThat(timeline.idealMs()).as("the chain of the stages' own durations").isEqualTo(450 + 1080 + 1420);
+        assertThat(timeline.rerunWaitMs()).as("re-run requested 210 ms after the thesis was recorded").isEqualTo(210);
+    }
+
+    @Test
+    void aReRunRequestedAsSoonAsItsPredecessorWasRecordedWaitedForNothing() {
+        // The antithesis failed before the thesis answered: the re-run was requested when the thesis was recorded.
+        TaskLedger ledger = ledger(TaskStatus.SUCCEEDED, List.of(
+                stage(Pipeline.THESIS, 10, 40, 490, 495),
+                stage(Pipeline.ANTITHESIS, 495, 505, 1585, 1590),
+                stage(Pipeline.SYNTHESIS, 1595, 1625, 3045, 3050)));
+        ledger.setMode(Mode.SEQUENTIAL.wireName());
+        ledger.setFallbackStage(Pipeline.ANTITHESIS);
+
+        assertThat(Timeline.of(submission(Mode.PARALLEL), arrivalAt(3080), ledger).orElseThrow().rerunWaitMs())
+                .isZero();
+    }
+
+    @Test
+    void anAdaptiveTaskKeepsTheModeItAskedForNextToTheModeItRanIn() {
+        TaskLedger ledger = ledger(TaskStatus.SUCCEEDED, everyStageTimed());
+        ledger.setRequestedMode(Mode.ADAPTIVE.wireName());
+
+        Timeline timeline = Timeline.of(submission(Mode.ADAPTIVE), arrivalAt(2620), ledger).orElseThrow();
+
+        assertThat(timeline.requested()).isEqualTo(Mode.ADAPTIVE);
+        assertThat(timeline.mode()).isEqualTo(Mode.PARALLEL);
+        assertThat(timeline.fellBack()).isFalse();
+        assertThat(timeline.rerunWaitMs()).isZero();
+        assertThat(timeline.idealMs()).isEqualTo(1080 + 1420);
+    }
+
     /** Thesis 450 ms and antithesis 1,080 ms side by side, then synthesis 1,420 ms; each hop a few ms. */
     private static List<StageTiming> everyStageTimed() {
         return List.of(
@@ -74,7 +123,11 @@ class TimelineTest {
     }
 
     private static Submission submission() {
-        return new Submission("task-1", Mode.PARALLEL, 0, T);
+        return submission(Mode.PARALLEL);
+    }
+
+    private static Submission submission(Mode requested) {
+        return new Submission("task-1", requested, 0, T);
     }
 
     private static Arrival arrivalAt(long afterSubmitMs) {

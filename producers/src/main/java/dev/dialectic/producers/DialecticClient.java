@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -313,6 +314,33 @@ public final class DialecticClient implements AutoCloseable {
     /** The Kafka client settings this client's producers and consumers are made with, for other readers and writers. */
     public Map<String, Object> clientProperties() {
         return clientProperties;
+    }
+
+    /**
+     * The newest {@link TaskLedger} of every task that {@code keep} accepts: the whole compacted {@code ledger}
+     * topic, read-committed, from its beginning to the end it had when the call was made; the newest record of a
+     * task wins and a tombstone removes it. {@code keep} sees every record, so it must judge by what never
+     * changes in a task's ledger (such as {@code submittedAt}); records it refuses are not held in memory.
+     *
+     * @throws IllegalStateException if the {@code ledger} topic does not exist
+     * @throws TimeoutException if reading made no progress for {@code default.api.timeout.ms}
+     */
+    public List<TaskLedger> ledgers(Predicate<TaskLedger> keep) {
+        Topic<String, TaskLedger> ledger = topics.ledger();
+        KafkaConsumer<String, TaskLedger> consumer = consumer(ledger);
+        try {
+            Map<String, TaskLedger> newest = new LinkedHashMap<>();
+            readToEnd(consumer, partitions(consumer, ledger.name()), record -> {
+                if (record.value() != null && keep.test(record.value())) {
+                    newest.put(record.key(), record.value());
+                } else {
+                    newest.remove(record.key());
+                }
+            });
+            return List.copyOf(newest.values());
+        } finally {
+            closeNow(consumer);
+        }
     }
 
     /** Closes the producer (after sending what it holds), the admin client, and the registry client it created. */

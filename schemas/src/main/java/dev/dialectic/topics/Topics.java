@@ -1,6 +1,7 @@
 package dev.dialectic.topics;
 
 import dev.dialectic.canary.ControlSettings;
+import dev.dialectic.schema.CacheEntry;
 import dev.dialectic.schema.Control;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.PersonaResult;
@@ -27,8 +28,9 @@ import org.apache.kafka.common.serialization.Serdes;
  * The single place that knows every Dialectic topic: names (under a configurable prefix), key and value
  * serdes, partitions, replication and topic configs. Immutable; build one with {@link #builder()}.
  *
- * <p>Every topic is keyed by task id (a UTF-8 string), except {@code control} (keyed by setting name) and
- * {@code dlq} (the rejected record's original key bytes). {@code tasks} and {@code persona.results} are read
+ * <p>Every topic is keyed by task id (a UTF-8 string), except {@code control} (keyed by setting name),
+ * {@code cache} (keyed by cache key) and {@code dlq} (the rejected record's original key bytes). {@code tasks} and
+ * {@code persona.results} are read
  * together by the orchestrator and must be co-partitioned, so all topics share one partition count except
  * {@code control}, which has one partition so every reader sees settings in the order they were set.
  */
@@ -64,6 +66,7 @@ public final class Topics {
     private final Topic<String, SynthesisResult> results;
     private final Topic<String, TaskLedger> ledger;
     private final Topic<String, Control> control;
+    private final Topic<String, CacheEntry> cache;
     private final Topic<byte[], byte[]> dlq;
     private final Topic<String, PersonaRequest> personaDeadLetters;
     private final Serde<PersonaRequest> personaRequestSerde;
@@ -88,6 +91,7 @@ public final class Topics {
         this.results = topic("results", SynthesisResult.class, partitions, delete);
         this.ledger = topic("ledger", TaskLedger.class, partitions, compact);
         this.control = topic("control", Control.class, 1, compact);
+        this.cache = topic("cache", CacheEntry.class, partitions, compact);
         this.dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray(), partitions, replicationFactor, delete);
         this.personaRequestSerde = AvroSerde.specific(PersonaRequest.class, registry, false);
         this.personaDeadLetters = new Topic<>(SHARE_DEAD_LETTER_PREFIX + prefix + "persona.dlq", Serdes.String(),
@@ -156,6 +160,14 @@ public final class Topics {
         return control;
     }
 
+    /**
+     * The shared response cache: persona answers keyed by cache key, compacted; expired and evicted entries are
+     * removed with tombstones.
+     */
+    public Topic<String, CacheEntry> cache() {
+        return cache;
+    }
+
     /** Rejected records: original key and bytes, reason in {@link DeadLetters} headers. */
     public Topic<byte[], byte[]> dlq() {
         return dlq;
@@ -174,7 +186,8 @@ public final class Topics {
 
     /** Every topic the service needs, with one request topic per persona given. */
     public List<Topic<?, ?>> all(Collection<String> personas) {
-        List<Topic<?, ?>> all = new ArrayList<>(List.of(tasks, personaResults, tokens, results, ledger, control, dlq));
+        List<Topic<?, ?>> all =
+                new ArrayList<>(List.of(tasks, personaResults, tokens, results, ledger, control, cache, dlq));
         personas.stream().distinct().map(this::persona).forEach(all::add);
         return List.copyOf(all);
     }

@@ -1,5 +1,6 @@
 package dev.dialectic.serde;
 
+import dev.dialectic.schema.CacheEntry;
 import dev.dialectic.schema.Control;
 import dev.dialectic.schema.PersonaInput;
 import dev.dialectic.schema.PersonaRequest;
@@ -109,6 +110,8 @@ final class Samples {
         .setFellBack(true)
         .setVerdict("passed")
         .setVerdictFeedback(null)
+        .setCachedStages(List.of("thesis"))
+        .setSavedMs(4_500)
         .build();
   }
 
@@ -156,13 +159,26 @@ final class Samples {
         .setDone(true)
         .setMinAttempts(Map.of("synthesis", 2))
         .setFeedback("The answer is empty.")
+        .setCacheKeys(Map.of("synthesis", "9f2c"))
+        .build();
+  }
+
+  static CacheEntry cacheEntry() {
+    return CacheEntry.newBuilder()
+        .setPersona("thesis")
+        .setText("Thesis: yes.")
+        .setProvider("simulated")
+        .setModel("sim-1")
+        .setCreatedAt(T0)
+        .setCallMs(4_500)
+        .setOutputTokens(80)
         .build();
   }
 
   /** One record of every top-level generated type (a value of some topic or store). */
   static List<SpecificRecord> everyType() {
     return List.of(task("t-1"), personaRequest(), personaResult("thesis"), tokenChunk(), synthesisResult(),
-        taskLedger(), control(), taskState());
+        taskLedger(), control(), taskState(), cacheEntry());
   }
 
   private static PersonaInput personaInput(String stage) {
@@ -185,6 +201,7 @@ final class Samples {
         .setModel("sim-1")
         .setWorkerId("worker-7")
         .setCacheHit(false)
+        .setSavedMs(0)
         .setError(null)
         .build();
   }

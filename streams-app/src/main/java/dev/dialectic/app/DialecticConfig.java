@@ -2,6 +2,7 @@ package dev.dialectic.app;
 
 import dev.dialectic.api.ApiKeys;
 import dev.dialectic.api.ApiSettings;
+import dev.dialectic.cache.CachePolicy;
 import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.canary.RollbackRule;
 import dev.dialectic.canary.live.CanaryDecider;
@@ -42,7 +43,7 @@ import org.apache.kafka.common.config.types.Password;
  * <p>Besides the keys defined here, three prefixes pass settings through: {@code kafka.} to every Kafka client
  * (security, SASL, ...), {@code streams.} to the orchestrator's Kafka Streams, {@code persona.<name>.} overrides
  * the settings of the pipeline spec's personas (see {@link PersonaSettings}), and {@code simulated.<name>.} sets
- * the simulated model's timings per persona.
+ * the simulated model's timings and error rate per persona.
  */
 public final class DialecticConfig extends AbstractConfig {
 
@@ -71,6 +72,10 @@ public final class DialecticConfig extends AbstractConfig {
     public static final String TASK_GOAL_MAX_CHARS = "task.goal.max.chars";
     public static final String TASK_CONTEXT_MAX_CHARS = "task.context.max.chars";
     public static final String TASK_RETENTION_MS = "task.retention.ms";
+    public static final String CACHE_ENABLED = "cache.enabled";
+    public static final String CACHE_LOAD_TIMEOUT_MS = "cache.load.timeout.ms";
+    /** Default of {@link #CACHE_LOAD_TIMEOUT_MS}. */
+    public static final Duration DEFAULT_CACHE_LOAD_TIMEOUT = Duration.ofSeconds(10);
 
     public static final String CANARY_WINDOW_MS = "canary.window.ms";
     public static final String CANARY_ROLLBACK_MIN_TASKS = "canary.rollback.min.tasks";
@@ -198,6 +203,14 @@ public final class DialecticConfig extends AbstractConfig {
             .define(CANARY_CHECK_INTERVAL_MS, Type.LONG, CanaryDecider.DEFAULT_CHECK_INTERVAL.toMillis(),
                     Range.atLeast(10), Importance.LOW,
                     "How often the decision-maker judges a live canary and its ramp.")
+            .define(CACHE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Whether the orchestrator answers stages from the shared response cache (the compacted cache"
+                            + " topic) and keeps new answers there; persona.<name>.cache.enabled, .cache.ttl.ms and"
+                            + " .cache.max.entries set it per persona, and a task with the attribute cache=off"
+                            + " bypasses it.")
+            .define(CACHE_LOAD_TIMEOUT_MS, Type.LONG, DEFAULT_CACHE_LOAD_TIMEOUT.toMillis(), Range.atLeast(0),
+                    Importance.LOW, "How long an orchestrator's start waits for the cache topic to be loaded; a cache"
+                            + " not loaded by then fills while tasks run (they miss until it has).")
             .define(WORKER_ID, Type.STRING, null, Importance.LOW,
                     "Name of this worker process in results; defaults to <host>-<pid>.")
             .define(WORKER_VARIANT, Type.STRING, ControlSettings.BASELINE, Importance.MEDIUM,
@@ -266,7 +279,8 @@ public final class DialecticConfig extends AbstractConfig {
                     "Simulated model timings relative to the reference (thesis 4.5 s, antithesis 10.8 s, synthesis 14.2 s):"
                             + " 1 is real time, 0.1 ten times faster, 0 instant.")
             .define(SIMULATED_ERROR_RATE, Type.DOUBLE, 0.0, Range.between(0, 1), Importance.LOW,
-                    "Probability that a simulated call fails part-way with a retryable error.")
+                    "Probability that a simulated call fails part-way with a retryable error;"
+                            + " simulated.<persona>.error.rate sets it for one persona.")
             .define(SIMULATED_TIMEOUT_RATE, Type.DOUBLE, 0.0, Range.between(0, 1), Importance.LOW,
                     "Probability that a simulated call hangs until cancelled.")
             .define(SIMULATED_JITTER, Type.DOUBLE, 0.0, Range.between(0, 0.99), Importance.LOW,
@@ -316,7 +330,8 @@ public final class DialecticConfig extends AbstractConfig {
     /**
      * The simulated model's profile for {@code persona}: the reference timings times
      * {@value #SIMULATED_SPEED_FACTOR}, then {@code simulated.<persona>.latency.ms / ttft.ms /
-     * tokens.per.second}, jitter and injected faults.
+     * tokens.per.second}, jitter and injected faults: {@code simulated.<persona>.error.rate} when set, else
+     * {@value #SIMULATED_ERROR_RATE}, and {@value #SIMULATED_TIMEOUT_RATE}.
      *
      * @throws ConfigException when a {@code simulated.<persona>.*} value is not valid
      */
@@ -334,9 +349,10 @@ public final class DialecticConfig extends AbstractConfig {
             if (own.containsKey("tokens.per.second")) {
                 profile = profile.withTokensPerSecond(Double.parseDouble(own.get("tokens.per.second").toString()));
             }
+            double errorRate = own.containsKey("error.rate") ? Double.parseDouble(own.get("error.rate").toString())
+                    : getDouble(DialecticConfig.SIMULATED_ERROR_RATE);
             return profile.withJitter(getDouble(DialecticConfig.SIMULATED_JITTER))
-                    .withFaults(getDouble(DialecticConfig.SIMULATED_ERROR_RATE),
-                            getDouble(DialecticConfig.SIMULATED_TIMEOUT_RATE));
+                    .withFaults(errorRate, getDouble(DialecticConfig.SIMULATED_TIMEOUT_RATE));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("simulated." + persona + ".*: " + e.getMessage());
         }
@@ -367,6 +383,11 @@ public final class DialecticConfig extends AbstractConfig {
     public RollbackRule rollbackRule() {
         return new RollbackRule(getDouble(CANARY_ROLLBACK_MAX_ERROR_RATE), getDouble(CANARY_ROLLBACK_MAX_FALLBACK_RATE),
                 getInt(CANARY_ROLLBACK_MIN_TASKS), Duration.ofMillis(getLong(CANARY_WINDOW_MS)));
+    }
+
+    /** The response cache's policy for {@code spec}'s personas. */
+    public CachePolicy cachePolicy(PipelineSpec spec) {
+        return CachePolicy.of(spec, getString(LLM_PROVIDER), getBoolean(CACHE_ENABLED));
     }
 
     /** The Streams application id. */

@@ -2,10 +2,15 @@ package dev.dialectic.app;
 
 import dev.dialectic.api.ApiServer;
 import dev.dialectic.api.ApiSettings;
+import dev.dialectic.cache.CachePolicy;
+import dev.dialectic.cache.CacheStats;
+import dev.dialectic.cache.CacheStore;
+import dev.dialectic.cache.SharedCache;
 import dev.dialectic.canary.ControlRules;
 import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.canary.live.CanaryDecider;
 import dev.dialectic.canary.live.ControlReader;
+import dev.dialectic.metrics.CacheMeters;
 import dev.dialectic.metrics.DialecticMetrics;
 import dev.dialectic.metrics.WorkerMeters;
 import dev.dialectic.orchestrator.OrchestratorSettings;
@@ -57,12 +62,14 @@ public final class DialecticService implements AutoCloseable {
     private final Workers workers;
     private final ApiServer api;
     private final DialecticMetrics metrics;
+    private final SharedCache cache;
     private final ControlReader control;
     private final CanaryDecider decider;
 
     private DialecticService(SchemaRegistryClient registry, KafkaStreams orchestrator, Workers workers, ApiServer api,
-            DialecticMetrics metrics, ControlReader control, CanaryDecider decider) {
+            DialecticMetrics metrics, SharedCache cache, ControlReader control, CanaryDecider decider) {
         this.registry = registry;
+        this.cache = cache;
         this.orchestrator = orchestrator;
         this.workers = workers;
         this.api = api;
@@ -108,6 +115,7 @@ public final class DialecticService implements AutoCloseable {
         // The API binds first: Kafka Streams must be told its address to route interactive queries.
         DialecticMetrics metrics = apiSettings.enabled() ? new DialecticMetrics() : null;
         ApiServer api = null;
+        SharedCache cache = null;
         try {
             Properties streamsConfig = streamsConfig(config);
             if (metrics != null) {
@@ -116,13 +124,22 @@ public final class DialecticService implements AutoCloseable {
                 streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
             }
             if (config.runs(DialecticConfig.ROLE_ORCHESTRATOR)) {
+                CachePolicy cachePolicy = config.cachePolicy(spec);
+                if (cachePolicy.enabled()) {
+                    cache = SharedCache.start(topics.cache(), cachePolicy, new CacheStats(), config.clientConfig());
+                    Duration load = Duration.ofMillis(config.getLong(DialecticConfig.CACHE_LOAD_TIMEOUT_MS));
+                    if (!cache.awaitLoaded(load)) {
+                        log.warn("the response cache was not loaded within {}; tasks miss it until it is", load);
+                    }
+                }
                 ControlRules rules = new ControlRules(spec.releases().keySet(), topics.tasks().partitions());
                 control = ControlReader.start(config.clientConfig(), topics, rules, CONTROL_CATCH_UP_TIMEOUT);
                 decider = CanaryDecider.start(config.clientConfig(), topics, rules, config.rollbackRule(),
                         Duration.ofMillis(config.getLong(DialecticConfig.CANARY_CHECK_INTERVAL_MS)), control,
                         config.workerSettings().workerId());
                 streams = new KafkaStreams(OrchestratorTopology.build(topics, config.orchestratorSettings(), spec,
-                        control), streamsConfig);
+                        release -> config.cachePolicy(spec.forRelease(release)),
+                        cache == null ? CacheStore.NONE : cache, control), streamsConfig);
                 streams.setUncaughtExceptionHandler(e -> {
                     log.error("orchestrator stream thread failed; replacing it (state is restored from changelogs)", e);
                     return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -140,6 +157,9 @@ public final class DialecticService implements AutoCloseable {
                 Map<String, String> workerGroups = new LinkedHashMap<>();
                 if (streams != null) {
                     metrics.bind(streams);
+                }
+                if (cache != null) {
+                    CacheMeters.bind(cache, metrics.registry());
                 }
                 if (workers != null) {
                     WorkerMeters.bind(workers, metrics.registry());
@@ -161,6 +181,9 @@ public final class DialecticService implements AutoCloseable {
             if (streams != null) {
                 streams.close(Duration.ofSeconds(30));
             }
+            if (cache != null) {
+                cache.close();
+            }
             if (decider != null) {
                 decider.close();
             }
@@ -173,7 +196,7 @@ public final class DialecticService implements AutoCloseable {
             registry.close();
             throw e;
         }
-        return new DialecticService(registry, streams, workers, api, metrics, control, decider);
+        return new DialecticService(registry, streams, workers, api, metrics, cache, control, decider);
     }
 
     /** The spec that a worker of release variant {@code variant} serves. */
@@ -210,6 +233,11 @@ public final class DialecticService implements AutoCloseable {
     /** The orchestrator's Kafka Streams instance, if this process runs it. */
     public KafkaStreams orchestrator() {
         return orchestrator;
+    }
+
+    /** The response cache, if this process runs the orchestrator with the cache on. */
+    public SharedCache cache() {
+        return cache;
     }
 
     /** The canary's settings in force, read from {@code control}, if this process runs the orchestrator. */
@@ -290,6 +318,9 @@ public final class DialecticService implements AutoCloseable {
         if (orchestrator != null) {
             orchestrator.close(Duration.ofSeconds(30));
         }
+        if (cache != null) {
+            cache.close();
+            }
         if (decider != null) {
             decider.close();
         }

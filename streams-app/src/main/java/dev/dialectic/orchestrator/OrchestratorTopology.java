@@ -1,5 +1,7 @@
 package dev.dialectic.orchestrator;
 
+import dev.dialectic.cache.CachePolicy;
+import dev.dialectic.cache.CacheStore;
 import dev.dialectic.canary.CanaryState;
 import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.schema.PersonaRequest;
@@ -11,6 +13,7 @@ import dev.dialectic.tasks.Mode;
 import dev.dialectic.topics.Topics;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -49,31 +52,39 @@ public final class OrchestratorTopology {
         return build(topics, settings, SpecLoader.defaultSpec());
     }
 
-    /** The topology running {@code spec}'s pipeline, without canary: every task runs on baseline. */
+    /** The topology running {@code spec}'s pipeline, without the response cache or a canary. */
     public static Topology build(Topics topics, OrchestratorSettings settings, PipelineSpec spec) {
-        return build(topics, settings, spec, () -> CanaryState.INITIAL);
+        return build(topics, settings, spec, CachePolicy.disabled(), CacheStore.NONE);
+    }
+
+    /**
+     * The topology running {@code spec}'s pipeline, answering stages from {@code cache} where {@code cachePolicy}
+     * allows, without a canary: every task runs on baseline. The cache is read before a stage is requested, so a hit
+     * costs no request hop.
+     */
+    public static Topology build(Topics topics, OrchestratorSettings settings, PipelineSpec spec,
+            CachePolicy cachePolicy, CacheStore cache) {
+        return build(topics, settings, spec, variant -> cachePolicy, cache, () -> CanaryState.INITIAL);
     }
 
     /**
      * The topology running {@code spec}'s pipeline and its release variants: a task accepted from a canary partition
      * of {@code tasks} (as {@code canary} says at that moment) runs the canary variant's overlay of the spec, and its
-     * requests go to that variant's persona topics.
+     * requests go to that variant's persona topics. Stages are answered from {@code cache} where each variant's
+     * cache policy allows.
      *
+     * @param cachePolicies the cache policy of each variant's tasks, by variant name
      * @param canary the canary's settings in force, asked at every task's acceptance (cheap, thread-safe)
      */
     public static Topology build(Topics topics, OrchestratorSettings settings, PipelineSpec spec,
-            Supplier<CanaryState> canary) {
-        Map<String, TaskLifecycle> lifecycles = new HashMap<>();
-        lifecycles.put(ControlSettings.BASELINE, new TaskLifecycle(settings, spec));
-        spec.releases().forEach((name, release) -> lifecycles.put(name, new TaskLifecycle(release.mode() == null
-                ? settings : settings.withDefaultMode(Mode.parse(release.mode()).orElseThrow()),
-                spec.forRelease(name), name)));
+            Function<String, CachePolicy> cachePolicies, CacheStore cache, Supplier<CanaryState> canary) {
         Topology topology = new Topology();
         topology.addSource("tasks-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.tasks().name());
         topology.addSource("persona-results-source", Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer(), topics.personaResults().name());
-        topology.addProcessor(STATE_MACHINE, () -> new TaskProcessor(topics, settings, lifecycles, canary),
+        topology.addProcessor(STATE_MACHINE, () -> new TaskProcessor(topics, settings,
+                        lifecycles(settings, spec, cachePolicies, cache), cache, canary),
                 "tasks-source", "persona-results-source");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(
@@ -95,6 +106,18 @@ public final class OrchestratorTopology {
         topology.addSink(DLQ_SINK, topics.dlq().name(), erase(Serdes.ByteArray().serializer()),
                 erase(Serdes.ByteArray().serializer()), STATE_MACHINE);
         return topology;
+    }
+
+    /** A lifecycle per variant: baseline's for the spec, one per release for its overlay of the spec. */
+    private static Map<String, TaskLifecycle> lifecycles(OrchestratorSettings settings, PipelineSpec spec,
+            Function<String, CachePolicy> cachePolicies, CacheStore cache) {
+        Map<String, TaskLifecycle> lifecycles = new HashMap<>();
+        lifecycles.put(ControlSettings.BASELINE,
+                new TaskLifecycle(settings, spec, cachePolicies.apply(ControlSettings.BASELINE), cache));
+        spec.releases().forEach((name, release) -> lifecycles.put(name, new TaskLifecycle(release.mode() == null
+                ? settings : settings.withDefaultMode(Mode.parse(release.mode()).orElseThrow()),
+                spec.forRelease(name), cachePolicies.apply(name), cache, name)));
+        return lifecycles;
     }
 
     private static KeyValueBytesStoreSupplier store(String name, OrchestratorSettings settings) {

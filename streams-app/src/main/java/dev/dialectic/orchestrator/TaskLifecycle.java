@@ -1,5 +1,7 @@
 package dev.dialectic.orchestrator;
 
+import dev.dialectic.cache.CachePolicy;
+import dev.dialectic.cache.CacheStore;
 import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.orchestrator.policy.AdaptiveMode;
 import dev.dialectic.orchestrator.policy.Complexity;
@@ -10,6 +12,7 @@ import dev.dialectic.orchestrator.policy.ReRequests;
 import dev.dialectic.orchestrator.policy.Resonance;
 import dev.dialectic.orchestrator.policy.ResonanceParser;
 import dev.dialectic.orchestrator.policy.Verdict;
+import dev.dialectic.schema.CacheEntry;
 import dev.dialectic.schema.PersonaInput;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.PersonaResult;
@@ -34,6 +37,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The life of one task, as a pure function: (state, event, now) → {@link Transition}. No Kafka here: the
@@ -44,6 +48,13 @@ import java.util.Map;
  * for stages left unanswered, falls back to the sequential chain when a parallel stage fails, has its final answer
  * judged by the quality gate (with further passes on a failed verdict), and ends with exactly one
  * {@link SynthesisResult}. Each decision that a spec configures is a small policy class consulted here.
+ *
+ * <p>A stage whose answer is in the response cache is answered from it instead of being requested, and the stages
+ * that become ready then are looked up in turn: a task whose every answer is cached ends in the transition that
+ * accepts it (the fast path). The lookup reads the cache as it is when the event is processed, so processing an
+ * event again after an aborted transaction may decide differently; that is safe, because everything the aborted
+ * transaction did (store, requests, result) is discarded with it, and a request of it that a worker answered
+ * anyway is dropped as a duplicate, as any answer to a stage no longer requested is.
  *
  * <p>The state handed in is changed in place and handed back in the transition: states are decoded once per event
  * and copying them would cost as much again.
@@ -61,14 +72,28 @@ final class TaskLifecycle {
     private final ResonanceParser resonance;
     private final PersonaRouter router;
     private final ReRequests reRequests;
+    private final CachePolicy cachePolicy;
+    private final CacheStore cache;
     private final String variant;
 
+    /** A lifecycle without the response cache. */
     TaskLifecycle(OrchestratorSettings settings, PipelineSpec spec) {
-        this(settings, spec, ControlSettings.BASELINE);
+        this(settings, spec, CachePolicy.disabled(), CacheStore.NONE);
     }
 
-    /** The life of tasks that run release variant {@code variant}, whose pipeline is {@code spec}. */
-    TaskLifecycle(OrchestratorSettings settings, PipelineSpec spec, String variant) {
+    /** A lifecycle of baseline's tasks that answers stages from {@code cache} where {@code cachePolicy} allows. */
+    TaskLifecycle(OrchestratorSettings settings, PipelineSpec spec, CachePolicy cachePolicy, CacheStore cache) {
+        this(settings, spec, cachePolicy, cache, ControlSettings.BASELINE);
+    }
+
+    /**
+     * The life of tasks that run release variant {@code variant}, whose pipeline is {@code spec}, answering stages
+     * from {@code cache} where {@code cachePolicy} allows.
+     */
+    TaskLifecycle(OrchestratorSettings settings, PipelineSpec spec, CachePolicy cachePolicy, CacheStore cache,
+            String variant) {
+        this.cachePolicy = cachePolicy;
+        this.cache = cache;
         this.settings = settings;
         this.variant = variant;
         this.validator = new TaskValidator(settings);
@@ -141,6 +166,11 @@ final class TaskLifecycle {
         if (succeeded) {
             timing.setStatus(StageStatus.SUCCEEDED);
             state.getOutputs().put(result.getStage(), result);
+            String key = state.getCacheKeys().remove(result.getStage());
+            // Only the newest attempt was asked with the inputs the key was made of (a fallback changes them).
+            if (key != null && !result.getCacheHit() && result.getAttempt() == timing.getAttempts()) {
+                out.cache(new CacheStore.Write(key, cacheEntry(result, now)));
+            }
         } else {
             timing.setStatus(StageStatus.FAILED);
             timing.setError(error(result));
@@ -234,7 +264,7 @@ final class TaskLifecycle {
                 .setNotes(notes)
                 .build();
         TaskState state = TaskState.newBuilder().setTask(task).setLedger(ledger).setOutputs(new HashMap<>())
-                .setDone(false).setMinAttempts(new HashMap<>()).setFeedback(null).build();
+                .setDone(false).setMinAttempts(new HashMap<>()).setFeedback(null).setCacheKeys(new HashMap<>()).build();
         out.schedule(Timer.deadline(deadline, task.getTaskId()));
         advance(state, now, out);
         return out.saving(state);
@@ -254,13 +284,103 @@ final class TaskLifecycle {
                 return;
             }
         }
+        boolean answered = false;
         for (Stage stage : pipeline(ledger).stages()) {
             StageTiming timing = timing(ledger, stage.name());
             if (timing.getStatus() == StageStatus.PENDING && inputsReady(state, stage)) {
-                request(state, timing, now, out);
+                if (answeredFromCache(state, stage, timing, now)) {
+                    answered |= stage.name().equals(finalStage);
+                } else {
+                    request(state, timing, now, out);
+                }
             }
         }
         ledger.setStatus(TaskStatus.RUNNING);
+        if (answered) {
+            onAnswer(state, now, out);
+        }
+    }
+
+    /**
+     * Answers {@code stage} from the response cache when the cache has its answer; otherwise remembers the stage's
+     * cache key (if it has one), so that the answer it is about to be asked for is kept under it.
+     */
+    private boolean answeredFromCache(TaskState state, Stage stage, StageTiming timing, long now) {
+        Task task = state.getTask();
+        Optional<String> key = cachePolicy.key(timing.getPersona(), task.getGoal(), task.getContext(),
+                stageInputs(state, stage), task.getAttributes(), state.getLedger().getVariant());
+        if (key.isEmpty()) {
+            state.getCacheKeys().remove(stage.name());
+            return false;
+        }
+        Optional<CacheEntry> hit = cache.lookup(key.get(), timing.getPersona(), now);
+        if (hit.isEmpty()) {
+            state.getCacheKeys().put(stage.name(), key.get());
+            return false;
+        }
+        CacheEntry entry = hit.get();
+        Instant at = Instant.ofEpochMilli(now);
+        timing.setStatus(StageStatus.SUCCEEDED);
+        timing.setRequestedAt(at);
+        timing.setStartedAt(at);
+        timing.setFirstTokenAt(null);
+        timing.setFinishedAt(at);
+        timing.setRecordedAt(at);
+        timing.setInputTokens(0);
+        timing.setOutputTokens(0);
+        timing.setModel(entry.getModel());
+        timing.setWorkerId(null);
+        timing.setCacheHit(true);
+        timing.setSavedMs(entry.getCallMs());
+        timing.setError(null);
+        state.getCacheKeys().remove(stage.name());
+        state.getOutputs().put(stage.name(), PersonaResult.newBuilder()
+                .setTaskId(task.getTaskId())
+                .setStage(stage.name())
+                .setPersona(timing.getPersona())
+                .setAttempt(timing.getAttempts())
+                .setStatus(ResultStatus.SUCCEEDED)
+                .setText(entry.getText())
+                .setError(null)
+                .setProvider(entry.getProvider())
+                .setModel(entry.getModel())
+                .setWorkerId("")
+                .setStartedAt(at)
+                .setFirstTokenAt(null)
+                .setFinishedAt(at)
+                .setInputTokens(0)
+                .setOutputTokens(0)
+                .setCallAttempts(0)
+                .setDeliveryCount(0)
+                .setCacheHit(true)
+                .setUnserved(false)
+                .build());
+        state.getLedger().getNotes().add("answered " + stage.name() + " from the cache (saved " + entry.getCallMs()
+                + " ms)");
+        return true;
+    }
+
+    /** What the response cache keeps of a model's answer recorded at {@code now}. */
+    private static CacheEntry cacheEntry(PersonaResult result, long now) {
+        return CacheEntry.newBuilder()
+                .setPersona(result.getPersona())
+                .setText(result.getText())
+                .setProvider(result.getProvider())
+                .setModel(result.getModel())
+                .setCreatedAt(Instant.ofEpochMilli(now))
+                .setCallMs(Math.max(0, result.getFinishedAt().toEpochMilli() - result.getStartedAt().toEpochMilli()))
+                .setOutputTokens(result.getOutputTokens())
+                .build();
+    }
+
+    /** The outputs of {@code stage}'s inputs, in its order. */
+    private static List<PersonaInput> stageInputs(TaskState state, Stage stage) {
+        List<PersonaInput> inputs = new ArrayList<>();
+        for (String input : stage.inputs()) {
+            PersonaResult output = state.getOutputs().get(input);
+            inputs.add(new PersonaInput(input, output.getPersona(), output.getText()));
+        }
+        return inputs;
     }
 
     private boolean inputsReady(TaskState state, Stage stage) {
@@ -352,12 +472,10 @@ final class TaskLifecycle {
             inputs.add(new PersonaInput(finalStage, answer.getPersona(), answer.getText()));
         }
         Stage stage = pipeline(state.getLedger()).stage(judge ? finalStage : timing.getStage()).orElseThrow();
-        for (String input : stage.inputs()) {
-            PersonaResult output = state.getOutputs().get(input);
-            inputs.add(new PersonaInput(input, output.getPersona(), output.getText()));
-        }
+        inputs.addAll(stageInputs(state, stage));
         if (!judge && stage.name().equals(finalStage) && state.getFeedback() != null) {
             inputs.add(new PersonaInput(PromptTemplate.FEEDBACK, SpecLoader.GATE_STAGE, state.getFeedback()));
+            state.getCacheKeys().remove(timing.getStage()); // an answer to feedback is not the answer to the task
         }
         timing.setAttempts(timing.getAttempts() + 1);
         timing.setStatus(StageStatus.REQUESTED);
@@ -425,6 +543,17 @@ final class TaskLifecycle {
         });
         ledger.setFinishedAt(Instant.ofEpochMilli(now));
         ledger.setReason(failure);
+        List<String> cached = new ArrayList<>();
+        long saved = 0;
+        for (StageTiming timing : ledger.getStages()) {
+            if (timing.getCacheHit()) {
+                cached.add(timing.getStage());
+                saved += timing.getSavedMs();
+            }
+        }
+        if (!cached.isEmpty() && cached.size() == ledger.getStages().size()) {
+            ledger.getNotes().add("fast path: every stage answered from the cache");
+        }
         SynthesisResult result = SynthesisResult.newBuilder()
                 .setTaskId(ledger.getTaskId())
                 .setStatus(status)
@@ -439,6 +568,8 @@ final class TaskLifecycle {
                 .setFellBack(ledger.getFallbackStage() != null)
                 .setVerdict(verdict == null ? null : verdict.passed() ? "passed" : "failed")
                 .setVerdictFeedback(verdict == null || verdict.feedback().isEmpty() ? null : verdict.feedback())
+                .setCachedStages(cached)
+                .setSavedMs(saved)
                 .build();
         out.result(result);
 
@@ -447,6 +578,7 @@ final class TaskLifecycle {
         state.setResult(result);
         state.setOutputs(new HashMap<>());
         state.setFeedback(null);
+        state.setCacheKeys(new HashMap<>());
         state.getTask().setContext(null);
         out.cancel(Timer.deadline(ledger.getDeadlineAt().toEpochMilli(), ledger.getTaskId()));
         out.schedule(Timer.purge(now + settings.retention().toMillis(), ledger.getTaskId()));

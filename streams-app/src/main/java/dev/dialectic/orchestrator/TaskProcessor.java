@@ -1,5 +1,6 @@
 package dev.dialectic.orchestrator;
 
+import dev.dialectic.cache.CacheStore;
 import dev.dialectic.canary.CanaryState;
 import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.schema.PersonaRequest;
@@ -53,6 +54,7 @@ final class TaskProcessor implements Processor<byte[], byte[], Object, Object> {
     private final Map<String, TaskLifecycle> lifecycles;
     private final TaskLifecycle baseline;
     private final Supplier<CanaryState> canary;
+    private final CacheStore cache;
     private final Deserializer<Task> taskDeserializer;
     private final Deserializer<PersonaResult> resultDeserializer;
 
@@ -73,14 +75,16 @@ final class TaskProcessor implements Processor<byte[], byte[], Object, Object> {
 
     /**
      * @param lifecycles the lifecycle of each release variant's tasks, {@code baseline}'s among them
+     * @param cache where the lifecycles' cache writes go
      * @param canary the canary's settings in force now, read at each task's acceptance
      */
     TaskProcessor(Topics topics, OrchestratorSettings settings, Map<String, TaskLifecycle> lifecycles,
-            Supplier<CanaryState> canary) {
+            CacheStore cache, Supplier<CanaryState> canary) {
         this.topics = topics;
         this.settings = settings;
         this.lifecycles = Map.copyOf(lifecycles);
         this.baseline = lifecycles.get(ControlSettings.BASELINE);
+        this.cache = cache;
         this.canary = canary;
         this.taskDeserializer = topics.tasks().valueSerde().deserializer();
         this.resultDeserializer = topics.personaResults().valueSerde().deserializer();
@@ -203,6 +207,8 @@ final class TaskProcessor implements Processor<byte[], byte[], Object, Object> {
             states.delete(transition.forget());
             decoded.remove(transition.forget());
         }
+        // Outside the transaction (see SharedCache): never blocks, never fails the record.
+        transition.cacheWrites().forEach(write -> cache.write(write.key(), write.entry()));
     }
 
     private TaskState state(String taskId) {

@@ -1,5 +1,6 @@
 package dev.dialectic.orchestrator;
 
+import dev.dialectic.cache.CacheStore;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.SynthesisResult;
 import dev.dialectic.schema.TaskState;
@@ -17,6 +18,7 @@ import java.util.List;
  * @param cancelled timers to remove
  * @param rejection why the input goes to the dlq; null when it does not
  * @param forget the id of the task whose state is deleted (its retention passed); null when none is
+ * @param cacheWrites answers to keep in the response cache
  */
 record Transition(
         TaskState state,
@@ -25,12 +27,15 @@ record Transition(
         List<Timer> scheduled,
         List<Timer> cancelled,
         String rejection,
-        String forget) {
+        String forget,
+        List<CacheStore.Write> cacheWrites) {
 
-    private static final Transition IGNORED = new Transition(null, List.of(), null, List.of(), List.of(), null, null);
+    private static final Transition IGNORED =
+            new Transition(null, List.of(), null, List.of(), List.of(), null, null, List.of());
 
     Transition {
         requests = List.copyOf(requests);
+        cacheWrites = List.copyOf(cacheWrites);
         scheduled = List.copyOf(scheduled);
         cancelled = List.copyOf(cancelled);
     }
@@ -42,12 +47,12 @@ record Transition(
 
     /** The input goes to the dlq with {@code reason}; nothing else happens. */
     static Transition rejected(String reason) {
-        return new Transition(null, List.of(), null, List.of(), List.of(), reason, null);
+        return new Transition(null, List.of(), null, List.of(), List.of(), reason, null, List.of());
     }
 
     /** The finished task {@code taskId}'s state is deleted. */
     static Transition forgotten(String taskId) {
-        return new Transition(null, List.of(), null, List.of(), List.of(), null, taskId);
+        return new Transition(null, List.of(), null, List.of(), List.of(), null, taskId, List.of());
     }
 
     /** Collects the effects of a transition as the lifecycle decides them. */
@@ -56,6 +61,7 @@ record Transition(
         private final List<PersonaRequest> requests = new ArrayList<>();
         private final List<Timer> scheduled = new ArrayList<>();
         private final List<Timer> cancelled = new ArrayList<>();
+        private final List<CacheStore.Write> cacheWrites = new ArrayList<>();
         private SynthesisResult result;
 
         void request(PersonaRequest request) {
@@ -74,10 +80,14 @@ record Transition(
             cancelled.add(timer);
         }
 
+        void cache(CacheStore.Write write) {
+            cacheWrites.add(write);
+        }
+
         /** The transition that stores {@code state}, counting it as one more transition in its ledger. */
         Transition saving(TaskState state) {
             state.getLedger().setTransitions(state.getLedger().getTransitions() + 1);
-            return new Transition(state, requests, result, scheduled, cancelled, null, null);
+            return new Transition(state, requests, result, scheduled, cancelled, null, null, cacheWrites);
         }
     }
 }

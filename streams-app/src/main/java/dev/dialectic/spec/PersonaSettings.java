@@ -1,5 +1,6 @@
 package dev.dialectic.spec;
 
+import dev.dialectic.cache.CacheSettings;
 import dev.dialectic.llm.llamacpp.LlamaCppSettings;
 import dev.dialectic.llm.openai.OpenAiSettings;
 import dev.dialectic.worker.ModelGuard;
@@ -38,6 +39,9 @@ public final class PersonaSettings {
     public static final String CIRCUIT_FAILURE_RATE = "circuit.failure.rate";
     public static final String CIRCUIT_OPEN_MS = "circuit.open.ms";
     public static final String LIMITS_GROUP = "limits.group";
+    public static final String CACHE_ENABLED = "cache.enabled";
+    public static final String CACHE_TTL_MS = "cache.ttl.ms";
+    public static final String CACHE_MAX_ENTRIES = "cache.max.entries";
 
     /** Providers a persona may name. */
     public static final List<String> PROVIDERS = List.of("simulated", "openai", "llamacpp");
@@ -104,7 +108,14 @@ public final class PersonaSettings {
             .define(CIRCUIT_OPEN_MS, Type.LONG, NO_LIMITS.circuitOpenFor().toMillis(), ConfigDef.Range.atLeast(0), Importance.LOW,
                     "How long the circuit stays open before a probe.")
             .define(LIMITS_GROUP, Type.STRING, null, Importance.LOW,
-                    "Personas of one group share one set of limits; default provider:model.");
+                    "Personas of one group share one set of limits; default provider:model.")
+            .define(CACHE_ENABLED, Type.BOOLEAN, CacheSettings.DEFAULT_ENABLED, Importance.MEDIUM,
+                    "Whether the persona's answers are served from and kept in the shared response cache (a task"
+                            + " with the attribute cache=off bypasses it; cache.enabled=false turns it off for all).")
+            .define(CACHE_TTL_MS, Type.LONG, CacheSettings.DEFAULT_TTL.toMillis(), ConfigDef.Range.atLeast(1),
+                    Importance.LOW, "How long a cached answer of the persona may be served after it was recorded.")
+            .define(CACHE_MAX_ENTRIES, Type.INT, CacheSettings.DEFAULT_MAX_ENTRIES, ConfigDef.Range.atLeast(1),
+                    Importance.LOW, "Cached answers of the persona kept at most; the oldest are evicted first.");
 
     private PersonaSettings() {}
 

@@ -64,6 +64,9 @@ final class PipelineHarness implements AutoCloseable {
         // acknowledges in time (with 5 s, cold workers there let locks lapse and spent delivery attempts).
         settings.put(DialecticConfig.WORKER_SHARE_LOCK_DURATION_MS, "15000");
         settings.put(DialecticConfig.SIMULATED_SPEED_FACTOR, "0.02");
+        // Tests repeat goals and count model calls and stage timings: the response cache is on only where a test
+        // turns it on (CacheIntegrationTest).
+        settings.put(DialecticConfig.CACHE_ENABLED, "false");
         // Several services share this JVM and the machine: no HTTP API unless a test asks for one.
         settings.put(DialecticConfig.API_PORT, "0");
         // A killed orchestrator's partitions move to its successor after this, not after the default 45 s.

@@ -4,6 +4,8 @@ import static dev.dialectic.orchestrator.OrchestratorTopologyTest.result;
 import static dev.dialectic.orchestrator.OrchestratorTopologyTest.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dialectic.cache.CachePolicy;
+import dev.dialectic.cache.CacheStore;
 import dev.dialectic.canary.CanaryState;
 import dev.dialectic.canary.ControlRules;
 import dev.dialectic.canary.ControlSettings;
@@ -72,7 +74,8 @@ class CanaryRoutingTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "canary-routing-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(OrchestratorTopology.build(topics, SETTINGS, SPEC, canary::get), props, START);
+        driver = new TopologyTestDriver(OrchestratorTopology.build(topics, SETTINGS, SPEC, variant -> CachePolicy.disabled(),
+                CacheStore.NONE, canary::get), props, START);
         tasks = driver.createInputTopic(topics.tasks().name(), Serdes.String().serializer(),
                 topics.tasks().valueSerde().serializer(), START, Duration.ZERO);
         results = driver.createInputTopic(topics.personaResults().name(), Serdes.String().serializer(),

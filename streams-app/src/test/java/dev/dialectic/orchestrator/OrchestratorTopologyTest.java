@@ -2,6 +2,9 @@ package dev.dialectic.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dialectic.cache.CachePolicy;
+import dev.dialectic.cache.CacheStats;
+import dev.dialectic.cache.LocalCache;
 import dev.dialectic.schema.PersonaInput;
 import dev.dialectic.schema.PersonaRequest;
 import dev.dialectic.schema.PersonaResult;
@@ -84,6 +87,29 @@ class OrchestratorTopologyTest {
     @AfterEach
     void close() {
         driver.close();
+    }
+
+    @Test
+    void answersKeptInTheCacheServeARepeatedTaskWithoutAnyRequest() {
+        CachePolicy policy = CachePolicy.of(SpecLoader.defaultSpec(), "simulated", true);
+        LocalCache cache = new LocalCache(policy, new CacheStats());
+        start(OrchestratorTopology.build(topics, SETTINGS, SpecLoader.defaultSpec(), policy, cache));
+        tasks.pipeInput("t1", task("t1", "Should we adopt Kafka?", null));
+        results.pipeInput("t1", result("t1", Pipeline.THESIS, 1, "pro"));
+        results.pipeInput("t1", result("t1", Pipeline.ANTITHESIS, 1, "contra"));
+        results.pipeInput("t1", result("t1", Pipeline.SYNTHESIS, 1, "balanced"));
+        assertThat(finals.readValue().getCachedStages()).isEmpty();
+        assertThat(cache.index().size()).as("the processor wrote every answer").isEqualTo(3);
+        thesis.readValuesToList();
+        antithesis.readValuesToList();
+        synthesis.readValuesToList();
+
+        tasks.pipeInput("t2", task("t2", "Should we adopt Kafka?", null));
+        assertThat(thesis.isEmpty() && antithesis.isEmpty() && synthesis.isEmpty()).as("no request").isTrue();
+        SynthesisResult repeat = finals.readValue();
+        assertThat(repeat.getText()).isEqualTo("balanced");
+        assertThat(repeat.getCachedStages()).containsExactly("thesis", "antithesis", "synthesis");
+        assertThat(ledger.readValuesToList().getLast().getStatus()).isEqualTo(TaskStatus.SUCCEEDED);
     }
 
     @Test

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
  * an unreachable broker is reported in about 15 s instead of hanging.
  */
 @Command(name = "dialectic cli",
-        subcommands = {SubmitCommand.class, ResultsCommand.class, LedgerCommand.class, CanaryCommand.class},
+        subcommands = {SubmitCommand.class, ResultsCommand.class, LedgerCommand.class, ReportCommand.class,
+            CanaryCommand.class},
         description = "Submits dialectic tasks to Kafka, waits for their results and shows their timelines.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -29,8 +29,9 @@ public record SimulatedProfile(
             throw new IllegalArgumentException(
                     "need 0 <= timeToFirstToken <= latency, got " + timeToFirstToken + " and " + latency);
         }
-        if (outputTokens < 1 || jitter < 0 || jitter >= 1 || errorRate < 0 || errorRate > 1 || timeoutRate < 0
-                || timeoutRate > 1) {
+        // Written as "not within" so that NaN, which compares false with everything, is refused too.
+        if (outputTokens < 1 || !(jitter >= 0 && jitter < 1) || !(errorRate >= 0 && errorRate <= 1)
+                || !(timeoutRate >= 0 && timeoutRate <= 1)) {
             throw new IllegalArgumentException("need outputTokens >= 1, 0 <= jitter < 1 and rates in [0, 1]");
         }
     }

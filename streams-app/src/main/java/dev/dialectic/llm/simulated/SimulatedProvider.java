@@ -10,13 +10,15 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The embedded default model: answers with deterministic, readable text derived from the prompt, with the
  * timings of a {@link SimulatedProfile}, and injects faults when the profile asks for them.
  *
- * <p>The same prompt always yields the same text, so tests can compare answers across runs and crashes.
+ * <p>The same prompt always yields the same text, so tests can compare answers across runs and crashes. It counts
+ * the calls it was given, so tests can tell a model call from an answer served otherwise (the response cache).
  */
 public final class SimulatedProvider implements LlmProvider {
 
@@ -43,6 +45,7 @@ public final class SimulatedProvider implements LlmProvider {
 
     private final String persona;
     private final SimulatedProfile profile;
+    private final LongAdder calls = new LongAdder();
 
     /** A simulated model answering as {@code persona} (its answers start with that name) with {@code profile}. */
     public SimulatedProvider(String persona, SimulatedProfile profile) {
@@ -57,6 +60,7 @@ public final class SimulatedProvider implements LlmProvider {
 
     @Override
     public Completion complete(Prompt prompt, TokenSink tokens) throws LlmException, InterruptedException {
+        calls.increment();
         long start = System.nanoTime();
         ThreadLocalRandom faults = ThreadLocalRandom.current();
         double stretch = profile.jitter() == 0 ? 1 : 1 + profile.jitter() * (2 * faults.nextDouble() - 1);
@@ -91,6 +95,11 @@ public final class SimulatedProvider implements LlmProvider {
         }
         return new Completion(text.toString(), prompt.model(), estimateTokens(prompt.text()), count,
                 Optional.ofNullable(firstTokenAt));
+    }
+
+    /** Calls made to this model so far, retries included. */
+    public long calls() {
+        return calls.sum();
     }
 
     /** Sleeps until System.nanoTime() reaches {@code due}; throws when interrupted. */

@@ -1,7 +1,7 @@
 package dev.dialectic.orchestrator.policy;
 
+import dev.dialectic.tasks.VerdictLines;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * What the quality gate said about one answer.
@@ -15,8 +15,6 @@ public record Verdict(boolean passed, String by, String feedback) {
     /** Who judged when the built-in rules did. */
     public static final String RULES = "rules";
 
-    private static final Pattern FAILED_LINE = Pattern.compile("pass \\d+ failed by ");
-
     public Verdict {
         Objects.requireNonNull(by, "by");
         feedback = feedback == null ? "" : feedback.strip();
@@ -24,11 +22,11 @@ public record Verdict(boolean passed, String by, String feedback) {
 
     /** The ledger's line for this verdict on pass {@code pass}: {@code pass 1 failed by rules: The answer is empty.} */
     public String line(int pass) {
-        return "pass " + pass + (passed ? " passed" : " failed") + " by " + by + (feedback.isEmpty() ? "" : ": " + feedback);
+        return VerdictLines.line(pass, passed, by, feedback);
     }
 
     /** Whether a ledger line written by {@link #line} records a failed verdict. */
     public static boolean failed(String line) {
-        return FAILED_LINE.matcher(line).lookingAt();
+        return VerdictLines.failed(line);
     }
 }

@@ -55,6 +55,17 @@ class SimulatedProviderTest {
     }
 
     @Test
+    void ratesOutsideZeroToOneAndNaNAreRefused() {
+        SimulatedProfile profile = SimulatedProfile.reference("thesis", 0);
+        for (double rate : new double[] {-0.1, 1.1, Double.NaN}) {
+            assertThatThrownBy(() -> profile.withFaults(rate, 0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> profile.withFaults(0, rate)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> profile.withJitter(rate)).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(profile.withFaults(1, 1).errorRate()).isEqualTo(1);
+    }
+
+    @Test
     void injectedErrorsAreRetryable() {
         SimulatedProvider failing = new SimulatedProvider("thesis",
                 SimulatedProfile.reference("thesis", 0).withFaults(1.0, 0));
