@@ -130,7 +130,8 @@ record LedgerRenderer(int barWidth, boolean unicode) {
                     .append(" tokens ").append(stage.getInputTokens()).append(" in, ").append(stage.getOutputTokens())
                     .append(" out");
             if (stage.getCacheHit()) {
-                out.append("  (cached)");
+                out.append("  (from the cache, saved ").append(Durations.format(Duration.ofMillis(stage.getSavedMs())))
+                        .append(')');
             }
             out.append('\n');
             for (int i = 0; i < stage.getReRequests().size(); i++) {

@@ -154,6 +154,16 @@ class LedgerRendererTest {
     }
 
     @Test
+    void aStageAnsweredFromTheCacheSaysSoAndWhatItSaved() {
+        TaskLedger ledger = Ledgers.parallel("t-8");
+        ledger.getStages().getFirst().setCacheHit(true);
+        ledger.getStages().getFirst().setSavedMs(4_500);
+
+        assertThat(line(renderer.render(ledger), "thesis")).endsWith("  (from the cache, saved 4.5s)");
+        assertThat(line(renderer.render(ledger), "antithesis")).doesNotContain("cache");
+    }
+
+    @Test
     void drawsWithAsciiWhenAskedTo() {
         String text = new LedgerRenderer(40, false).render(Ledgers.parallel("t-1"));
 
