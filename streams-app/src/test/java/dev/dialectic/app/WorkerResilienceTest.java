@@ -43,9 +43,8 @@ class WorkerResilienceTest {
 
     @Test
     void aWorkerKilledWithAHundredCallsInFlightLosesNothingAndDuplicatesNothing() throws Exception {
-        // Long enough that all 100 calls run before the first ends, and that their locks get renewed, even when a
-        // few requests reach the worker one 15 s lock late (a fetch's acquisition is sometimes not delivered).
-        harness.settings.put("simulated.thesis.latency.ms", "30000");
+        // Long enough that all 100 calls run before the first ends, and that their locks get renewed (every 7.5 s).
+        harness.settings.put("simulated.thesis.latency.ms", "20000");
         harness.settings.put("simulated.antithesis.latency.ms", "500");
         harness.settings.put("simulated.synthesis.latency.ms", "500");
         harness.settings.put(DialecticConfig.ROLES, DialecticConfig.ROLE_ORCHESTRATOR);
