@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The API keys and the tenant each one acts for, written {@code KEY=TENANT,KEY=TENANT}; a key written
- * {@code KEY=TENANT:read} may only read. Immutable; {@link #toString()} never shows a key.
+ * {@code KEY=TENANT:read} may only read, and one written {@code KEY=TENANT:admin} may also change the service's
+ * live settings (the canary's), which act on every tenant's tasks. Immutable; {@link #toString()} never shows a key.
  *
  * <p>A presented key is compared with every known key, each through a SHA-256 digest and
  * {@link MessageDigest#isEqual}, and the loop never stops early, so the time taken tells nothing about how much
@@ -17,19 +18,20 @@ import java.util.Optional;
  */
 public final class ApiKeys {
 
-    /** What a key allows. */
-    public enum Right { READ, WRITE }
+    /** What a key allows; each right includes those before it. */
+    public enum Right { READ, WRITE, ADMIN }
 
-    /** Who presented a key: the tenant it acts for and whether it may write. */
-    public record Caller(String tenant, boolean canWrite) {
+    /** Who presented a key: the tenant it acts for and the most it may do. */
+    public record Caller(String tenant, Right right) {
 
-        /** Whether this caller has {@code right}. */
-        public boolean has(Right right) {
-            return right == Right.READ || canWrite;
+        /** Whether this caller has {@code wanted}. */
+        public boolean has(Right wanted) {
+            return right.compareTo(wanted) >= 0;
         }
     }
 
     private static final String READ_ONLY_SUFFIX = ":read";
+    private static final String ADMIN_SUFFIX = ":admin";
 
     private record Entry(byte[] digest, Caller caller) {}
 
@@ -45,7 +47,7 @@ public final class ApiKeys {
     }
 
     /**
-     * Parses {@code KEY=TENANT[:read]} entries separated by commas or line breaks; blank entries are skipped.
+     * Parses {@code KEY=TENANT[:read|:admin]} entries separated by commas or line breaks; blank entries are skipped.
      *
      * @throws IllegalArgumentException naming the entry's position (never the key) when one is malformed or a
      *     key repeats
@@ -69,10 +71,13 @@ public final class ApiKeys {
             }
             String key = entry.substring(0, eq).strip();
             String tenant = entry.substring(eq + 1).strip();
-            boolean canWrite = true;
+            Right right = Right.WRITE;
             if (tenant.endsWith(READ_ONLY_SUFFIX)) {
                 tenant = tenant.substring(0, tenant.length() - READ_ONLY_SUFFIX.length()).strip();
-                canWrite = false;
+                right = Right.READ;
+            } else if (tenant.endsWith(ADMIN_SUFFIX)) {
+                tenant = tenant.substring(0, tenant.length() - ADMIN_SUFFIX.length()).strip();
+                right = Right.ADMIN;
             }
             if (key.isEmpty() || tenant.isEmpty()) {
                 throw new IllegalArgumentException("API key entry " + position + " is not KEY=TENANT");
@@ -83,7 +88,7 @@ public final class ApiKeys {
                     throw new IllegalArgumentException("API key entry " + position + " repeats an earlier key");
                 }
             }
-            entries.add(new Entry(digest, new Caller(tenant, canWrite)));
+            entries.add(new Entry(digest, new Caller(tenant, right)));
         }
         return new ApiKeys(entries);
     }

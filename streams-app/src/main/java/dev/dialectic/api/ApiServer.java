@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dialectic.canary.CanaryState;
+import dev.dialectic.canary.ControlRules;
+import dev.dialectic.canary.Ramp;
+import dev.dialectic.canary.Setting;
 import dev.dialectic.metrics.DialecticMetrics;
 import dev.dialectic.schema.Task;
 import dev.dialectic.schema.TaskState;
@@ -34,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
@@ -56,14 +61,15 @@ public final class ApiServer implements AutoCloseable {
      * What the routes need from the running service: the task producer, the orchestrator's store (if this process
      * runs the orchestrator), the live feed and the readiness checks.
      */
-    public record Backend(TaskSubmitter submitter, Optional<TaskQueries> queries, LiveFeed feed, Readiness readiness)
-            implements AutoCloseable {
+    public record Backend(TaskSubmitter submitter, Optional<TaskQueries> queries, LiveFeed feed, Readiness readiness,
+            Optional<CanaryControl> canary) implements AutoCloseable {
 
         @Override
         public void close() {
             feed.close();
             submitter.close();
             readiness.close();
+            canary.ifPresent(CanaryControl::close);
         }
     }
 
@@ -80,6 +86,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
     /** How long an event stream waits for a task it does not know yet (just submitted, not yet accepted). */
     private static final Duration UNKNOWN_TASK_WAIT = Duration.ofSeconds(30);
+    private static final String CANARY_PATH = "/v1/canary";
     private static final int DEFAULT_LIST_LIMIT = 50;
     private static final int MAX_LIST_LIMIT = 1_000;
 
@@ -116,6 +123,8 @@ public final class ApiServer implements AutoCloseable {
                 new SseHandler(0, this::taskEvents).handle(ctx);
             });
             config.routes.get("/v1/results", this::results);
+            config.routes.get("/v1/canary", this::canary);
+            config.routes.put("/v1/canary/settings/{name}", this::setCanary);
             config.routes.exception(Problem.ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("API request {} {} failed", ctx.method(), ctx.endpoint().path, e);
@@ -169,14 +178,17 @@ public final class ApiServer implements AutoCloseable {
      *     consumers (empty when it runs no workers)
      */
     public void attach(Topics topics, TaskRules rules, Map<String, Object> clientConfig, KafkaStreams streams,
-            Map<String, String> workerGroups, SchemaRegistryClient registry) {
+            Map<String, String> workerGroups, SchemaRegistryClient registry, Supplier<CanaryState> canaryState,
+            ControlRules canaryRules) {
         TaskSubmitter submitter = new TaskSubmitter(topics, rules, clientConfig, metrics);
         TaskQueries queries = streams == null ? null : new TaskQueries(streams, advertised());
         IntPredicate owned = streams == null ? partition -> false : new OwnedPartitions(streams, topics.tasks().name());
         LiveFeed feed = new LiveFeed(topics, clientConfig, settings, metrics, owned);
         Admin admin = workerGroups.isEmpty() ? null : Admin.create(clientConfig);
         Readiness readiness = new Readiness(streams, queries, admin, workerGroups, registry, feed);
-        this.backend = new Backend(submitter, Optional.ofNullable(queries), feed, readiness);
+        CanaryControl canary = canaryState == null ? null
+                : new CanaryControl(topics, canaryState, canaryRules, clientConfig, metrics);
+        this.backend = new Backend(submitter, Optional.ofNullable(queries), feed, readiness, Optional.ofNullable(canary));
     }
 
     /** Every route served, as {@code METHOD path} with Javalin's {@code {param}} syntax, for checks. */
@@ -191,9 +203,10 @@ public final class ApiServer implements AutoCloseable {
     // ---- auth
 
     private void authenticate(Context ctx) {
-        ApiKeys.Right right = ctx.method() == HandlerType.POST ? ApiKeys.Right.WRITE : ApiKeys.Right.READ;
+        ApiKeys.Right right = ctx.method() == HandlerType.GET ? ApiKeys.Right.READ
+                : ctx.path().startsWith(CANARY_PATH) ? ApiKeys.Right.ADMIN : ApiKeys.Right.WRITE;
         if (open) {
-            ctx.attribute(CALLER, new ApiKeys.Caller(OPEN_TENANT, true));
+            ctx.attribute(CALLER, new ApiKeys.Caller(OPEN_TENANT, ApiKeys.Right.ADMIN));
             return;
         }
         String header = ctx.header("Authorization");
@@ -208,7 +221,9 @@ public final class ApiServer implements AutoCloseable {
         ApiKeys.Caller caller = settings.keys().caller(key)
                 .orElseThrow(() -> Problem.unauthorized("the API key is not valid").exception());
         if (!caller.has(right)) {
-            throw Problem.forbidden("this API key may only read").exception();
+            throw Problem.forbidden(right == ApiKeys.Right.ADMIN
+                    ? "changing live settings needs an admin key (KEY=TENANT:admin in api.keys)"
+                    : "this API key may only read").exception();
         }
         ctx.attribute(CALLER, caller);
     }
@@ -257,6 +272,61 @@ public final class ApiServer implements AutoCloseable {
         body.set("result", state.getResult() == null ? JSON.nullNode() : AvroJson.toJson(state.getResult()));
         body.set("ledger", AvroJson.toJson(state.getLedger()));
         json(ctx, 200, body);
+    }
+
+    private void canary(Context ctx) {
+        CanaryControl canary = canaryControl();
+        CanaryState state = canary.state();
+        int partitions = canary.partitionCount();
+        ObjectNode body = JSON.createObjectNode();
+        body.put("variant", state.variant().orElse(null));
+        body.put("live", state.live(partitions));
+        body.put("description", state.describe(partitions));
+        ArrayNode chosen = body.putArray("canaryPartitions");
+        state.canaryPartitions(partitions).forEach(chosen::add);
+        body.put("partitionCount", partitions);
+        body.put("share", CanaryState.share(state.canaryPartitions(partitions).size(), partitions));
+        body.put("percent", state.percent().orElse(null));
+        body.put("ramp", state.ramp().map(Ramp::toString).orElse(null));
+        ArrayNode settings = body.putArray("settings");
+        state.settings().forEach(setting -> settings.add(settingJson(setting)));
+        json(ctx, 200, body);
+    }
+
+    private void setCanary(Context ctx) {
+        CanaryControl canary = canaryControl();
+        JsonNode request;
+        try {
+            request = JSON.readTree(body(ctx));
+        } catch (JsonProcessingException e) {
+            throw Problem.badRequest(null, "the body is not JSON: " + e.getOriginalMessage()).exception();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (request == null || !request.isObject() || !request.path("value").isValueNode()
+                || request.path("value").isNull()) {
+            throw Problem.badRequest("value", "send {\"value\": \"...\", \"reason\": \"...\"}").exception();
+        }
+        ApiKeys.Caller caller = ctx.attribute(CALLER);
+        String reason = request.path("reason").isTextual() ? request.path("reason").asText() : null;
+        Setting written = canary.set(ctx.pathParam("name"), request.path("value").asText(), "api:" + caller.tenant(),
+                reason);
+        json(ctx, 202, settingJson(written));
+    }
+
+    private CanaryControl canaryControl() {
+        return backend().canary().orElseThrow(() ->
+                Problem.unavailable("this process runs no orchestrator; ask one that does").exception());
+    }
+
+    private static ObjectNode settingJson(Setting setting) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("name", setting.name());
+        node.put("value", setting.value());
+        node.put("updatedAt", setting.updatedAt().toString());
+        node.put("updatedBy", setting.updatedBy());
+        node.put("reason", setting.reason());
+        return node;
     }
 
     private void recent(Context ctx) {

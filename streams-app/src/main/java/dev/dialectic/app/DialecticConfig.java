@@ -297,7 +297,8 @@ public final class DialecticConfig extends AbstractConfig {
                             + " task (Kafka Streams' application.server); defaults to " + API_HOST + ", or this"
                             + " machine's name when that is 0.0.0.0.")
             .define(API_KEYS, Type.PASSWORD, null, Importance.HIGH,
-                    "API keys as KEY=TENANT,KEY=TENANT (KEY=TENANT:read for a key that may only read); also taken from"
+                    "API keys as KEY=TENANT,KEY=TENANT (KEY=TENANT:read for a key that may only read, KEY=TENANT:admin"
+                            + " for one that may also change the canary's live settings); also taken from"
                             + " the environment variable DIALECTIC_API_KEYS and from " + API_KEYS_FILE + ". Each"
                             + " task is labelled with its key's tenant. Without any key the API serves only a loopback"
                             + " address, without authentication.")

@@ -11,6 +11,7 @@ import dev.dialectic.canary.ControlSettings;
 import dev.dialectic.canary.live.CanaryDecider;
 import dev.dialectic.canary.live.ControlReader;
 import dev.dialectic.metrics.CacheMeters;
+import dev.dialectic.metrics.CanaryMeters;
 import dev.dialectic.metrics.DialecticMetrics;
 import dev.dialectic.metrics.WorkerMeters;
 import dev.dialectic.orchestrator.OrchestratorSettings;
@@ -110,6 +111,7 @@ public final class DialecticService implements AutoCloseable {
         KafkaStreams streams = null;
         Workers workers = null;
         ControlReader control = null;
+        ControlRules canaryRules = null;
         CanaryDecider decider = null;
         ApiSettings apiSettings = config.apiSettings();
         // The API binds first: Kafka Streams must be told its address to route interactive queries.
@@ -132,9 +134,9 @@ public final class DialecticService implements AutoCloseable {
                         log.warn("the response cache was not loaded within {}; tasks miss it until it is", load);
                     }
                 }
-                ControlRules rules = new ControlRules(spec.releases().keySet(), topics.tasks().partitions());
-                control = ControlReader.start(config.clientConfig(), topics, rules, CONTROL_CATCH_UP_TIMEOUT);
-                decider = CanaryDecider.start(config.clientConfig(), topics, rules, config.rollbackRule(),
+                canaryRules = new ControlRules(spec.releases().keySet(), topics.tasks().partitions());
+                control = ControlReader.start(config.clientConfig(), topics, canaryRules, CONTROL_CATCH_UP_TIMEOUT);
+                decider = CanaryDecider.start(config.clientConfig(), topics, canaryRules, config.rollbackRule(),
                         Duration.ofMillis(config.getLong(DialecticConfig.CANARY_CHECK_INTERVAL_MS)), control,
                         config.workerSettings().workerId());
                 streams = new KafkaStreams(OrchestratorTopology.build(topics, config.orchestratorSettings(), spec,
@@ -161,6 +163,9 @@ public final class DialecticService implements AutoCloseable {
                 if (cache != null) {
                     CacheMeters.bind(cache, metrics.registry());
                 }
+                if (control != null) {
+                    CanaryMeters.bind(control, canaryRules.partitionCount(), metrics.registry());
+                }
                 if (workers != null) {
                     WorkerMeters.bind(workers, metrics.registry());
                     String workerId = config.workerSettings().workerId();
@@ -169,7 +174,7 @@ public final class DialecticService implements AutoCloseable {
                 }
                 OrchestratorSettings orchestrator = config.orchestratorSettings();
                 api.attach(topics, new TaskRules(orchestrator.maxGoalChars(), orchestrator.maxContextChars()),
-                        config.clientConfig(), streams, workerGroups, registry);
+                        config.clientConfig(), streams, workerGroups, registry, control, canaryRules);
             }
         } catch (RuntimeException e) {
             if (api != null) {

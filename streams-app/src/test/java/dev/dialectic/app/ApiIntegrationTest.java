@@ -35,6 +35,7 @@ class ApiIntegrationTest {
     private static final String WRITER = "writer-" + UUID.randomUUID();
     private static final String READER = "reader-" + UUID.randomUUID();
     private static final String OTHER = "other-" + UUID.randomUUID();
+    private static final String ADMIN = "admin-" + UUID.randomUUID();
     private static final Duration RESULT_WAIT = Duration.ofMinutes(1);
 
     private static PipelineHarness harness;
@@ -46,7 +47,7 @@ class ApiIntegrationTest {
         harness = new PipelineHarness(stack);
         harness.settings.put(DialecticConfig.API_PORT, String.valueOf(ApiSettings.ANY_FREE_PORT));
         harness.settings.put(DialecticConfig.API_KEYS,
-                WRITER + "=team-a," + READER + "=team-a:read," + OTHER + "=team-b");
+                WRITER + "=team-a," + READER + "=team-a:read," + OTHER + "=team-b," + ADMIN + "=ops:admin");
         harness.settings.put(DialecticConfig.API_MAX_BODY_BYTES, "20000");
         harness.settings.put(DialecticConfig.SIMULATED_SPEED_FACTOR, "0.05");
         service = harness.startService();
@@ -266,6 +267,41 @@ class ApiIntegrationTest {
                     && !task.get("result").isNull();
         });
         return seen.getFirst();
+    }
+
+    @Test
+    void theCanaryIsReadWithAnyKeyAndChangedOnlyWithAnAdminKeyAndWithinTheRules() {
+        JsonNode before = HttpApi.json(api.get("/v1/canary", READER));
+        assertThat(before.get("live").asBoolean()).isFalse();
+        assertThat(before.get("partitionCount").asInt()).isEqualTo(3);
+        assertThat(before.get("description").asText()).isEqualTo("no canary: every task runs on baseline");
+
+        assertProblem(api.put("/v1/canary/settings/canary.percent", WRITER, "{\"value\": \"25\"}"), 403, null);
+        assertProblem(api.put("/v1/canary/settings/canary.percent", null, "{\"value\": \"25\"}"), 401, null);
+        assertProblem(api.put("/v1/canary/settings/canary.percent", ADMIN, "{\"value\": \"150\"}"), 400,
+                "canary.percent");
+        assertProblem(api.put("/v1/canary/settings/canary.variant", ADMIN, "{\"value\": \"no-such-release\"}"), 400,
+                "canary.variant");
+        assertProblem(api.put("/v1/canary/settings/canary.colour", ADMIN, "{\"value\": \"red\"}"), 400,
+                "canary.colour");
+        assertProblem(api.put("/v1/canary/settings/canary.percent", ADMIN, "[25]"), 400, "value");
+
+        HttpResponse<String> set = api.put("/v1/canary/settings/canary.percent", ADMIN,
+                "{\"value\": \"25\", \"reason\": \"the API test\"}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(202);
+        assertThat(HttpApi.json(set).get("updatedBy").asText()).isEqualTo("api:ops");
+        // Applied from the control topic, as every instance applies it.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> HttpApi.json(api.get("/v1/canary", READER)).get("percent").asDouble() == 25);
+        JsonNode after = HttpApi.json(api.get("/v1/canary", READER));
+        assertThat(after.get("settings")).singleElement().satisfies(setting -> {
+            assertThat(setting.get("name").asText()).isEqualTo("canary.percent");
+            assertThat(setting.get("reason").asText()).isEqualTo("the API test");
+            assertThat(setting.get("updatedBy").asText()).isEqualTo("api:ops");
+        });
+        assertThat(after.get("live").asBoolean()).as("a percent without a variant routes nothing").isFalse();
+        assertThat(api.get("/metrics", null).body()).contains("dialectic_canary_live 0.0")
+                .contains("dialectic_canary_share 0.0");
     }
 
     private static void assertProblem(HttpResponse<String> response, int status, String field) {

@@ -31,8 +31,8 @@ class ApiSettingsConfigTest {
         Path file = Files.writeString(dir.resolve("keys"), "# team b\nfile-key=team-b:read\n");
         ApiKeys keys = new DialecticConfig(Map.of(DialecticConfig.API_KEYS, "inline-key=team-a",
                 DialecticConfig.API_KEYS_FILE, file.toString())).apiSettings().keys();
-        assertThat(keys.caller("inline-key")).hasValue(new ApiKeys.Caller("team-a", true));
-        assertThat(keys.caller("file-key")).hasValue(new ApiKeys.Caller("team-b", false));
+        assertThat(keys.caller("inline-key")).hasValue(new ApiKeys.Caller("team-a", ApiKeys.Right.WRITE));
+        assertThat(keys.caller("file-key")).hasValue(new ApiKeys.Caller("team-b", ApiKeys.Right.READ));
     }
 
     @Test

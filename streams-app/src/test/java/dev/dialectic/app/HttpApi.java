@@ -60,6 +60,11 @@ final class HttpApi {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    HttpResponse<String> put(String path, String key, String body) {
+        return send(request(path, key).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());
