@@ -30,9 +30,10 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dialectic cli}: submits tasks, waits for their results, shows results and timelines. The global
- * options name the cluster; the subcommands ({@link SubmitCommand}, {@link ResultsCommand},
- * {@link LedgerCommand}) do the work through a {@link DialecticClient}.
+ * {@code dialectic cli}: submits tasks, waits for their results, shows results and timelines, reports from the
+ * ledger and runs canary releases. The global options name the cluster; the subcommands ({@link SubmitCommand},
+ * {@link ResultsCommand}, {@link LedgerCommand}, {@link ReportCommand}, {@link CanaryCommand}) do the work through a
+ * {@link DialecticClient}.
  *
  * <p>Every failure is one line on stderr, {@code dialectic: <reason>}, never a stack trace, with an exit code
  * that tells bad input (2) from an unreachable or failing cluster (1). Kafka clients get short timeouts, so
