@@ -15,7 +15,7 @@ class BenchmarkOptionsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--scenarios=overhead,bogus | unknown scenario 'bogus' (known: overhead, modes, throughput, scale, baseline)",
+            "--scenarios=overhead,bogus | unknown scenario 'bogus' (known: overhead, modes, throughput, scale, baseline, cache)",
             "--set=worker.consumers | --set needs [scenario:]key=value, got 'worker.consumers'",
             "--set=scael:worker.consumers=3 | no scenario 'scael'",
             "--set=worker.consumers=many | --set: Invalid value many for configuration worker.consumers",
