@@ -177,28 +177,8 @@ public final class DialecticService implements AutoCloseable {
                         config.clientConfig(), streams, workerGroups, registry, control, canaryRules);
             }
         } catch (RuntimeException e) {
-            if (api != null) {
-                api.close();
-            }
-            if (workers != null) {
-                workers.close();
-            }
-            if (streams != null) {
-                streams.close(Duration.ofSeconds(30));
-            }
-            if (cache != null) {
-                cache.close();
-            }
-            if (decider != null) {
-                decider.close();
-            }
-            if (control != null) {
-                control.close();
-            }
-            if (metrics != null) {
-                metrics.close();
-            }
-            registry.close();
+            // What started so far stops the way a running service does.
+            new DialecticService(registry, streams, workers, api, metrics, cache, control, decider).close();
             throw e;
         }
         return new DialecticService(registry, streams, workers, api, metrics, cache, control, decider);
@@ -325,7 +305,7 @@ public final class DialecticService implements AutoCloseable {
         }
         if (cache != null) {
             cache.close();
-            }
+        }
         if (decider != null) {
             decider.close();
         }
