@@ -1,6 +1,7 @@
 package dev.dialectic.bench;
 
 import dev.dialectic.schema.SynthesisResult;
+import dev.dialectic.topics.ConsumerThreads;
 import dev.dialectic.topics.Topic;
 import java.time.Duration;
 import java.util.Collection;
@@ -102,12 +103,7 @@ final class ResultWatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ConsumerThreads.stop(consumer, thread);
         consumer.close(Duration.ofSeconds(5));
     }
 }

@@ -8,6 +8,7 @@ import dev.dialectic.schema.SynthesisResult;
 import dev.dialectic.schema.TaskLedger;
 import dev.dialectic.schema.TaskStatus;
 import dev.dialectic.schema.TokenChunk;
+import dev.dialectic.topics.ConsumerThreads;
 import dev.dialectic.topics.DeadLetters;
 import dev.dialectic.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -341,11 +342,6 @@ public final class LiveFeed implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ConsumerThreads.stop(consumer, thread);
     }
 }

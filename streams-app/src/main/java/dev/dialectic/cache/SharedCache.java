@@ -2,6 +2,7 @@ package dev.dialectic.cache;
 
 import dev.dialectic.schema.CacheEntry;
 import dev.dialectic.serde.SchemaRegistryException;
+import dev.dialectic.topics.ConsumerThreads;
 import dev.dialectic.topics.Topic;
 import java.time.Duration;
 import java.util.HashMap;
@@ -279,12 +280,7 @@ public final class SharedCache implements CacheStore, AutoCloseable {
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
-        try {
-            reader.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ConsumerThreads.stop(consumer, reader);
         consumer.close(Duration.ofSeconds(5));
         sweeper.shutdownNow();
         writer.shutdown();

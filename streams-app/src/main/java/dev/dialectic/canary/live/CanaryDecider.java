@@ -9,6 +9,7 @@ import dev.dialectic.canary.RollbackRule;
 import dev.dialectic.canary.Setting;
 import dev.dialectic.schema.Control;
 import dev.dialectic.schema.TaskLedger;
+import dev.dialectic.topics.ConsumerThreads;
 import dev.dialectic.topics.DeadLetters;
 import dev.dialectic.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -276,11 +277,6 @@ public final class CanaryDecider implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        controlConsumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ConsumerThreads.stop(controlConsumer, thread);
     }
 }

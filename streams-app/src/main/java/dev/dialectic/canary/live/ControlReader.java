@@ -3,6 +3,7 @@ package dev.dialectic.canary.live;
 import dev.dialectic.canary.CanaryState;
 import dev.dialectic.canary.ControlRules;
 import dev.dialectic.schema.Control;
+import dev.dialectic.topics.ConsumerThreads;
 import dev.dialectic.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -126,11 +127,6 @@ public final class ControlReader implements Supplier<CanaryState>, AutoCloseable
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ConsumerThreads.stop(consumer, thread);
     }
 }
